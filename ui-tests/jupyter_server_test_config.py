@@ -1,0 +1,32 @@
+"""Jupyter server configuration for the UI tests (never use it outside tests: it disables auth).
+
+Galata's helper sets up a throw-away root dir and workspace; on top of it we bind to
+127.0.0.1 only and load this repository's freshly built labextension and server extension,
+so the tests exercise the working tree even when the package was never pip-installed.
+"""
+import os
+import sys
+from pathlib import Path
+
+from jupyterlab.galata import configure_jupyter_server
+
+configure_jupyter_server(c)  # noqa: F821 (`c` is injected by traitlets)
+
+REPO = Path(__file__).resolve().parent.parent
+
+c.ServerApp.ip = "127.0.0.1"  # noqa: F821
+c.ServerApp.port = int(os.environ.get("TEKTON_UI_TEST_PORT", "8888"))  # noqa: F821
+c.ServerApp.allow_root = True  # noqa: F821 (CI and these machines run as root)
+
+# `jupyterlab_tekton/labextension/package.json` is found as an extension named
+# jupyterlab-tekton; extra paths come before the installed ones, so the build wins.
+c.LabServerApp.extra_labextensions_path = [  # noqa: F821
+    c.LabServerApp.extra_labextensions_path,  # noqa: F821 (galata's helper extension)
+    str(REPO / "jupyterlab_tekton"),
+]
+sys.path.insert(0, str(REPO))
+c.ServerApp.jpserver_extensions = {"jupyterlab_tekton": True}  # noqa: F821
+
+# Warnings and errors only, so that the test output stays readable; set
+# TEKTON_UI_TEST_LOG_LEVEL=DEBUG to see every request.
+c.ServerApp.log_level = os.environ.get("TEKTON_UI_TEST_LOG_LEVEL", "WARN")  # noqa: F821

@@ -1,0 +1,38 @@
+// Galata's Playwright defaults, pointed at Debian's Chromium and a JupyterLab on 127.0.0.1.
+const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+
+const port = process.env.TEKTON_UI_TEST_PORT || '8888';
+const baseURL = `http://127.0.0.1:${port}`;
+
+module.exports = {
+  ...baseConfig,
+  // Never open the HTML report: a waiting report server would hang a headless run.
+  reporter: [['list'], ['html', { open: 'never' }]],
+  testDir: './tests',
+  outputDir: './test-results',
+  // One JupyterLab, one worker: the machine has 2 cores and tests share the server.
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  use: {
+    ...baseConfig.use,
+    baseURL,
+    // Playwright's own browser builds cannot be downloaded here; Debian's can.
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu']
+    },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    // Video recording needs an ffmpeg download.
+    video: 'off'
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: {
+    command: 'jupyter lab --config jupyter_server_test_config.py',
+    url: `${baseURL}/lab`,
+    timeout: 120 * 1000,
+    reuseExistingServer: !process.env.CI,
+    stdout: 'ignore',
+    stderr: 'pipe'
+  }
+};
