@@ -27,6 +27,6 @@ c.LabServerApp.extra_labextensions_path = [  # noqa: F821
 sys.path.insert(0, str(REPO))
 c.ServerApp.jpserver_extensions = {"jupyterlab_tekton": True}  # noqa: F821
 
-# Warnings and errors only, so that the test output stays readable; set
+# Errors only, so that the test output stays readable; set
 # TEKTON_UI_TEST_LOG_LEVEL=DEBUG to see every request.
-c.ServerApp.log_level = os.environ.get("TEKTON_UI_TEST_LOG_LEVEL", "WARN")  # noqa: F821
+c.ServerApp.log_level = os.environ.get("TEKTON_UI_TEST_LOG_LEVEL", "ERROR")  # noqa: F821
