@@ -1,0 +1,94 @@
+"""A node's working directory, laid out as its Tekton task sees `/workspace/node`.
+
+It holds the node file and its dependencies (paths relative to the node file's folder,
+like `_sources/<task>/` in object storage) and then the declared outputs of the tasks in
+`inputsFrom`, copied in topological order (later tasks win, as the fetch step does).
+The directory is temporary and outside the artifacts, so nothing the notebook leaves
+behind but its declared outputs reaches the run's folder; source files are copies.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from .models import IRNode
+from .paths import ServerRoot, expand_patterns
+from .steps import node_file
+
+OUTPUTS = "outputs"
+
+
+def source_files(node: IRNode, root: ServerRoot) -> list[tuple[Path, str]]:
+    """(real path, path in the working dir) of the node file and its dependencies.
+
+    Raises InvalidRequest / PathOutsideRoot naming the node and the property.
+    """
+    base = root.resolve(node.base_dir, what="node folder", node_id=node.id, property="filename", allow_root=True)
+    files = expand_patterns(
+        base,
+        [node_file(node)],
+        include_subdirectories=False,
+        boundary=root.path,
+        what=f"node '{node.display}': file",
+        node_id=node.id,
+        property="filename",
+    )
+    if node.dependencies:
+        files += expand_patterns(
+            base,
+            node.dependencies,
+            include_subdirectories=node.include_subdirectories,
+            boundary=root.path,
+            what=f"node '{node.display}': dependency",
+            node_id=node.id,
+            property="dependencies",
+        )
+    unique = {rel: path for path, rel in files}
+    return [(path, rel) for rel, path in unique.items()]
+
+
+def prepare(node: IRNode, root: ServerRoot, run_dir: Path, parent: Path | None = None) -> Path:
+    """Create and fill the working directory; the caller removes it when the node ends."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"tekton-{node.task_name}-", dir=parent)).resolve()
+    try:
+        for path, rel in source_files(node, root):
+            target = workdir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        for upstream in node.inputs_from:
+            produced = run_dir / upstream / OUTPUTS
+            if produced.is_dir():
+                shutil.copytree(produced, workdir, dirs_exist_ok=True, symlinks=True)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    return workdir
+
+
+def collect_outputs(node: IRNode, workdir: Path, artifacts_dir: Path) -> list[Path]:
+    """Copy the declared outputs into `<artifacts>/outputs/`, keeping their relative paths.
+
+    A plain name that was not produced fails the node (as Elyra's bootstrapper does); a
+    glob may match nothing. Returns the copied files.
+    """
+    if not node.outputs:
+        return []
+    matched = expand_patterns(
+        workdir,
+        node.outputs,
+        include_subdirectories=False,
+        whole_directories=True,
+        boundary=workdir,
+        what=f"node '{node.display}': declared output",
+        node_id=node.id,
+        property="outputs",
+        globs_must_match=False,
+    )
+    copied = []
+    for path, rel in matched:
+        target = artifacts_dir / OUTPUTS / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+        copied.append(target)
+    return copied
