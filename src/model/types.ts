@@ -229,4 +229,11 @@ export interface IDiagnostic {
   property?: string;
   /** JSON pointer into the document, when known (e.g. for parse errors). */
   path?: string;
+  /** The pipeline (in `pipelines[]`) the node belongs to, when not the primary one. */
+  pipelineId?: string;
+  /** Link ids involved (e.g. the links closing a cycle). */
+  linkIds?: string[];
+  /** 1-based position in the file text, for parse errors. */
+  line?: number;
+  column?: number;
 }

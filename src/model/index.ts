@@ -1,0 +1,68 @@
+/**
+ * The pipeline model: pipeline-flow v3 documents as Elyra writes them, read/write,
+ * migrations, pure graph operations, validation. No JupyterLab, React, Lumino or DOM.
+ */
+export * from './types';
+export { parsePipeline, serializePipeline, DEFAULT_MAX_BYTES } from './parse';
+export type { IParseOptions, IParseResult } from './parse';
+export { migratePipeline, getAppDataVersion } from './migrate';
+export type { IMigrationResult } from './migrate';
+export { createPipeline, createNode, kindForFile, PIPELINE_FLOW_SCHEMA_URL } from './create';
+export type { INewNodeOptions } from './create';
+export {
+  findNode,
+  getComments,
+  getLinks,
+  getNodeFilename,
+  getNodeKind,
+  getNodeLabel,
+  getNodeParameters,
+  getNodes,
+  getPipeline,
+  getPipelineLinks,
+  getPrimaryPipeline
+} from './access';
+export type { ILinkInfo } from './access';
+export {
+  addNode,
+  connect,
+  disconnect,
+  getPrimaryNodes,
+  moveNodes,
+  removeNodes,
+  setNodeLabel,
+  setNodeProperties,
+  setNodeProperty,
+  setPipelineDefault,
+  setPipelineProperty,
+  wouldCreateCycle
+} from './graph';
+export type { ConnectErrorCode, ConnectResult, IAddNodeOptions, IConnectOptions } from './graph';
+export { hasErrors, mergeDiagnostics } from './diagnostics';
+export {
+  INHERITABLE_PROPERTIES,
+  PARAMETER_NAME_PATTERN,
+  nodePropertiesSchema,
+  nodePropertiesUiSchema,
+  pipelineParameterSchema,
+  pipelinePropertiesSchema,
+  pipelinePropertiesUiSchema
+} from './schema';
+export type { IJsonSchema, JsonSchemaType } from './schema';
+export { checkSchema } from './schemaCheck';
+export type { ISchemaProblem } from './schemaCheck';
+export { checkImageReference, IMAGE_REFERENCE_PATTERN } from './image';
+export {
+  checkQualifiedName,
+  cpuAmount,
+  durationSeconds,
+  isDns1123Subdomain,
+  isLabelValue,
+  memoryAmount,
+  normalizeCpu,
+  normalizeMemory,
+  normalizeTimeout,
+  parseQuantity
+} from './kubernetes';
+export { basename, dirname, extname, joinRelative, normalizeRelative, relativePath } from './paths';
+export { newId } from './ids';

@@ -1,0 +1,66 @@
+/**
+ * Posix path helpers (no `path` module: this code also runs in the browser).
+ * Pipeline paths are always '/'-separated and relative to the Jupyter server root.
+ */
+
+export function basename(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  const slash = trimmed.lastIndexOf('/');
+  return slash === -1 ? trimmed : trimmed.slice(slash + 1);
+}
+
+/** Directory part of a path ('' for a bare file name). */
+export function dirname(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash <= 0 ? (slash === 0 ? '/' : '') : path.slice(0, slash);
+}
+
+/** Lower-case extension including the dot ('.ipynb'), or ''. */
+export function extname(path: string): string {
+  const base = basename(path);
+  const dot = base.lastIndexOf('.');
+  return dot <= 0 ? '' : base.slice(dot).toLowerCase();
+}
+
+/**
+ * Normalises a relative path ('a/./b/../c' → 'a/c'). Returns null when the path climbs
+ * above its starting point ('../x', 'a/../../x'): callers treat that as escaping the root.
+ */
+export function normalizeRelative(path: string): string | null {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') {
+      continue;
+    }
+    if (part === '..') {
+      if (out.length === 0) {
+        return null;
+      }
+      out.pop();
+    } else {
+      out.push(part);
+    }
+  }
+  return out.join('/');
+}
+
+/** Joins a base directory and a relative path and normalises; null if it escapes. */
+export function joinRelative(baseDir: string, relative: string): string | null {
+  return normalizeRelative(baseDir ? `${baseDir}/${relative}` : relative);
+}
+
+export function isAbsolute(path: string): boolean {
+  return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path);
+}
+
+/** Relative path from directory `fromDir` to `to` (both root-relative, normalised). */
+export function relativePath(fromDir: string, to: string): string {
+  const from = fromDir ? fromDir.split('/') : [];
+  const target = to ? to.split('/') : [];
+  let common = 0;
+  while (common < from.length && common < target.length - 1 && from[common] === target[common]) {
+    common++;
+  }
+  const ups = from.slice(common).map(() => '..');
+  return [...ups, ...target.slice(common)].join('/');
+}

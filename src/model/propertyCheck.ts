@@ -1,0 +1,108 @@
+/**
+ * Checks node and pipeline property values against the JSON Schemas in schema.ts, with
+ * Elyra's leniency: null means "not set", and blank list rows (what an emptied form row
+ * leaves behind) are ignored, as Elyra discards them before validating.
+ */
+import { getNodeParameters } from './access';
+import { nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
+import { isPlainObject } from './json';
+import { checkSchema, ISchemaProblem } from './schemaCheck';
+import { IJsonSchema, nodePropertiesSchema, pipelinePropertiesSchema } from './schema';
+import type { IDiagnostic, INode, IPipeline } from './types';
+
+/** True for list entries that carry nothing (Elyra drops them silently). */
+export function isBlankItem(property: string, item: unknown): boolean {
+  if (typeof item === 'string') {
+    return item.trim() === '';
+  }
+  if (!isPlainObject(item)) {
+    return false;
+  }
+  if (property === 'env_vars') {
+    // Elyra ignores environment variables without a value.
+    return item.value === undefined || item.value === null || item.value === '';
+  }
+  return Object.entries(item).every(
+    ([key, value]) =>
+      value === undefined || value === null || value === '' || typeof value === 'boolean' || key === 'operator'
+  );
+}
+
+/** Property values with nulls removed and blank list rows dropped, as validation sees them. */
+export function effectiveValues(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value === null || value === undefined) {
+      continue;
+    }
+    out[key] = Array.isArray(value) ? value.filter(item => !isBlankItem(key, item)) : value;
+  }
+  return out;
+}
+
+function describePath(problem: ISchemaProblem, schema: IJsonSchema): string {
+  // path[0] is the property; the rest locates the entry inside it.
+  const rest = problem.path.slice(1);
+  const parts: string[] = [];
+  let current: IJsonSchema | undefined = schema.properties?.[String(problem.path[0])];
+  for (const step of rest) {
+    if (typeof step === 'number') {
+      parts.push(`entry ${step + 1}`);
+      current = current?.items;
+    } else {
+      current = current?.properties?.[step];
+      parts.push(current?.title ? `${current.title}` : step);
+    }
+  }
+  return parts.length ? `${parts.join(', ')} ` : '';
+}
+
+/** Schema problems of a generic node's properties (label + component_parameters). */
+export function checkNodeProperties(node: INode, pointer?: string): IDiagnostic[] {
+  const diagnostics: IDiagnostic[] = [];
+  const appData = isPlainObject(node.app_data) ? node.app_data : {};
+  const values: Record<string, unknown> = { ...effectiveValues(getNodeParameters(node)) };
+  if (appData.label !== undefined && appData.label !== null) {
+    values.label = appData.label;
+  }
+  for (const problem of checkSchema(values, nodePropertiesSchema)) {
+    const property = String(problem.path[0] ?? '');
+    diagnostics.push(
+      nodeDiagnostic(node, 'error', 'invalid-property', property, `${describePath(problem, nodePropertiesSchema)}${problem.message}.`, {
+        ...(pointer ? { path: `${pointer}/app_data/${property === 'label' ? 'label' : `component_parameters/${property}`}` } : {})
+      })
+    );
+  }
+  return diagnostics;
+}
+
+/** Schema problems of a pipeline's app_data.properties (name, defaults, parameters). */
+export function checkPipelineProperties(pipeline: IPipeline, pointer?: string): IDiagnostic[] {
+  const appData = isPlainObject(pipeline.app_data) ? pipeline.app_data : {};
+  const properties = appData.properties;
+  if (properties === undefined) {
+    return [];
+  }
+  if (!isPlainObject(properties)) {
+    return [pipelineDiagnostic('error', 'invalid-property', 'properties', 'must be an object.')];
+  }
+  const values: Record<string, unknown> = { ...properties };
+  if (isPlainObject(properties.pipeline_defaults)) {
+    values.pipeline_defaults = effectiveValues(properties.pipeline_defaults);
+  }
+  return checkSchema(values, pipelinePropertiesSchema).map(problem => {
+    const property = problem.path
+      .slice(0, problem.path[0] === 'pipeline_defaults' ? 2 : 1)
+      .map(String)
+      .join('.');
+    const rest = problem.path.slice(problem.path[0] === 'pipeline_defaults' ? 2 : 1);
+    const location = rest.map(step => (typeof step === 'number' ? `entry ${step + 1}` : step)).join(', ');
+    return pipelineDiagnostic(
+      'error',
+      'invalid-property',
+      property,
+      `${location ? `${location} ` : ''}${problem.message}.`,
+      pointer ? { path: `${pointer}/app_data/properties/${problem.path.join('/')}` } : {}
+    );
+  });
+}

@@ -1,0 +1,146 @@
+/**
+ * A small checker for the JSON Schema subset in schema.ts (type, enum, bounds, lengths,
+ * pattern, properties, required, items, uniqueItems). Unknown keys in the value are
+ * allowed: documents carry fields we do not understand.
+ */
+import { isPlainObject } from './json';
+import type { IJsonSchema, JsonSchemaType } from './schema';
+
+export interface ISchemaProblem {
+  /** Path of the offending value: property names and array indexes. */
+  path: (string | number)[];
+  /** Title of the innermost schema, for messages ("Secret name"). */
+  title?: string;
+  message: string;
+}
+
+const patternCache = new Map<string, RegExp>();
+
+function compiled(pattern: string): RegExp {
+  let regex = patternCache.get(pattern);
+  if (!regex) {
+    regex = new RegExp(pattern, 'u');
+    patternCache.set(pattern, regex);
+  }
+  return regex;
+}
+
+function typeOf(value: unknown): JsonSchemaType {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return 'array';
+  }
+  if (typeof value === 'number') {
+    return Number.isInteger(value) ? 'integer' : 'number';
+  }
+  return typeof value as JsonSchemaType;
+}
+
+function matchesType(value: unknown, type: JsonSchemaType): boolean {
+  const actual = typeOf(value);
+  if (type === 'number') {
+    return actual === 'number' || actual === 'integer';
+  }
+  return actual === type;
+}
+
+const TYPE_NAMES: Record<JsonSchemaType, string> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'a list',
+  null: 'null'
+};
+
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  }
+  if (Array.isArray(value)) {
+    return 'a list';
+  }
+  if (isPlainObject(value)) {
+    return 'an object';
+  }
+  return String(value);
+}
+
+/** Problems of `value` against `schema`; [] when it conforms. */
+export function checkSchema(
+  value: unknown,
+  schema: IJsonSchema,
+  path: (string | number)[] = []
+): ISchemaProblem[] {
+  const problems: ISchemaProblem[] = [];
+  const report = (message: string) => problems.push({ path, title: schema.title, message });
+
+  if (schema.type !== undefined) {
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+    if (!types.some(type => matchesType(value, type))) {
+      const names = types.map(type => TYPE_NAMES[type]).join(' or ');
+      report(`must be ${names}, not ${describeValue(value)}`);
+      return problems;
+    }
+  }
+  if (schema.enum && !schema.enum.some(option => option === value)) {
+    report(
+      `must be one of ${schema.enum.map(option => JSON.stringify(option)).join(', ')}, not ${describeValue(value)}`
+    );
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) {
+      report('must be a finite number');
+    } else if (schema.exclusiveMinimum !== undefined && !(value > schema.exclusiveMinimum)) {
+      report(`must be greater than ${schema.exclusiveMinimum}, not ${value}`);
+    } else if (schema.minimum !== undefined && value < schema.minimum) {
+      report(`must be at least ${schema.minimum}, not ${value}`);
+    } else if (schema.maximum !== undefined && value > schema.maximum) {
+      report(`must be at most ${schema.maximum}, not ${value}`);
+    }
+  }
+  if (typeof value === 'string') {
+    if (schema.minLength !== undefined && value.length < schema.minLength) {
+      report(schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters long`);
+    } else if (schema.maxLength !== undefined && value.length > schema.maxLength) {
+      report(`must be at most ${schema.maxLength} characters long`);
+    } else if (schema.pattern !== undefined && value !== '' && !compiled(schema.pattern).test(value)) {
+      // Empty strings are "not set" in Elyra's forms; required-ness is checked separately.
+      report(`${describeValue(value)} ${schema.errorMessage?.pattern ?? `must match ${schema.pattern}`}`);
+    }
+  }
+  if (Array.isArray(value)) {
+    if (schema.items) {
+      value.forEach((item, index) => problems.push(...checkSchema(item, schema.items!, [...path, index])));
+    }
+    if (schema.uniqueItems) {
+      const seen = new Set<string>();
+      for (const item of value) {
+        const key = JSON.stringify(item);
+        if (seen.has(key)) {
+          report(`must not list ${describeValue(item)} twice`);
+          break;
+        }
+        seen.add(key);
+      }
+    }
+  }
+  if (isPlainObject(value)) {
+    for (const key of schema.required ?? []) {
+      const present = value[key];
+      if (present === undefined || present === null || present === '') {
+        const title = schema.properties?.[key]?.title ?? key;
+        problems.push({ path: [...path, key], title, message: 'is required' });
+      }
+    }
+    for (const [key, propertySchema] of Object.entries(schema.properties ?? {})) {
+      if (value[key] !== undefined) {
+        problems.push(...checkSchema(value[key], propertySchema, [...path, key]));
+      }
+    }
+  }
+  return problems;
+}
