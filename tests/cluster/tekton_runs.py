@@ -1,0 +1,95 @@
+"""Tekton v1 PipelineRuns for the cluster tests, and helpers to create and watch them.
+
+The PipelineRuns have the shape our compiler emits (one PipelineRun with embedded specs, each
+task with fetch/run/save steps that use `script:` so Tekton needs no image lookup). kwok plays
+the pods: every pod succeeds about a second after it starts, a pipeline task named `fail-me`
+fails (tools/testcluster/config/kwok-stages.yaml).
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from kubernetes import client
+
+GROUP, VERSION = "tekton.dev", "v1"
+
+
+def task(name: str, run_after: list[str] | None = None) -> dict:
+    """A pipeline task with an embedded taskSpec in the compiler's three-step shape."""
+    env = [
+        {"name": "TEKTON_TASK", "value": name},
+        {"name": "TEKTON_WORKDIR", "value": "/workspace/node"},
+    ]
+    steps = [
+        {"name": "fetch", "image": "python:3.12-slim", "env": env, "script": "#!/bin/sh\nset -eu\nmkdir -p \"$TEKTON_WORKDIR\"\n"},
+        {"name": "run", "image": "python:3.12-slim", "env": env, "script": "#!/usr/bin/env python3\nprint('running', __import__('os').environ['TEKTON_TASK'])\n"},
+        {"name": "save", "image": "python:3.12-slim", "env": env, "script": "#!/bin/sh\necho saved \"$TEKTON_TASK\"\n"},
+    ]
+    spec: dict = {"name": name, "taskSpec": {"steps": steps}}
+    if run_after:
+        spec["runAfter"] = run_after
+    return spec
+
+
+def pipeline_run(generate_name: str, tasks: list[dict]) -> dict:
+    return {
+        "apiVersion": f"{GROUP}/{VERSION}",
+        "kind": "PipelineRun",
+        "metadata": {"generateName": generate_name, "labels": {"app.kubernetes.io/managed-by": "jupyterlab-tekton-tests"}},
+        "spec": {
+            "pipelineSpec": {"tasks": tasks},
+            "timeouts": {"pipeline": "5m"},
+            "taskRunTemplate": {"serviceAccountName": "default"},
+        },
+    }
+
+
+def create(custom: client.CustomObjectsApi, namespace: str, body: dict) -> dict:
+    return custom.create_namespaced_custom_object(GROUP, VERSION, namespace, "pipelineruns", body)
+
+
+def get(custom: client.CustomObjectsApi, namespace: str, name: str) -> dict:
+    return custom.get_namespaced_custom_object(GROUP, VERSION, namespace, "pipelineruns", name)
+
+
+def succeeded_condition(obj: dict) -> dict | None:
+    for cond in obj.get("status", {}).get("conditions", []):
+        if cond.get("type") == "Succeeded":
+            return cond
+    return None
+
+
+def wait_done(
+    custom: client.CustomObjectsApi,
+    namespace: str,
+    name: str,
+    timeout_s: float = 120,
+    on_poll: Callable[[dict], None] | None = None,
+) -> dict:
+    """Poll until the PipelineRun's Succeeded condition is True or False; return the object."""
+    deadline = time.monotonic() + timeout_s
+    obj: dict = {}
+    while time.monotonic() < deadline:
+        obj = get(custom, namespace, name)
+        if on_poll:
+            on_poll(obj)
+        cond = succeeded_condition(obj)
+        if cond and cond.get("status") in ("True", "False"):
+            return obj
+        time.sleep(0.2)
+    raise AssertionError(f"PipelineRun {namespace}/{name} not done after {timeout_s}s; status: {obj.get('status')}")
+
+
+def task_runs(custom: client.CustomObjectsApi, namespace: str, pipeline_run_name: str) -> dict[str, dict]:
+    """TaskRuns of a PipelineRun by pipeline task name."""
+    items = custom.list_namespaced_custom_object(
+        GROUP, VERSION, namespace, "taskruns", label_selector=f"tekton.dev/pipelineRun={pipeline_run_name}"
+    )["items"]
+    return {tr["metadata"]["labels"]["tekton.dev/pipelineTask"]: tr for tr in items}
+
+
+def pods(core: client.CoreV1Api, namespace: str, pipeline_run_name: str) -> dict[str, client.V1Pod]:
+    """Pods of a PipelineRun by pipeline task name."""
+    items = core.list_namespaced_pod(namespace, label_selector=f"tekton.dev/pipelineRun={pipeline_run_name}").items
+    return {p.metadata.labels["tekton.dev/pipelineTask"]: p for p in items}
