@@ -84,6 +84,8 @@ export interface IRNode {
   env: { name: string; value: string }[];
   secrets: IKubernetesSecret[];
   volumes: IMountedVolume[];
+  /** Size of a memory-backed /dev/shm (Kubernetes quantity), from kubernetes_shared_mem_size. */
+  sharedMemory?: string;
   resources: IRResources;
   podLabels: IKeyValue[];
   podAnnotations: IKeyValue[];

@@ -1,0 +1,217 @@
+/**
+ * Kubernetes-safe names from user labels: deterministic transliteration, DNS-1123
+ * sanitising, length limits and collision suffixes.
+ *
+ * Tekton names a TaskRun `<pipelinerun>-<pipeline task>` and its pod `<taskrun>-pod`, and
+ * hashes (knative `kmeta.ChildName`) whatever exceeds 63 characters. That is always valid
+ * but unreadable, so we keep our names short enough that the usual case stays readable:
+ * a pipeline name of at most 30 characters plus the 6 of generateName's `-xxxxx` and a
+ * task name of at most 26 still fits 63; longer task names (up to 40) fall back to
+ * Tekton's hashing, which is fine.
+ */
+
+/** Longest pipeline task name we generate (a DNS-1123 label allows 63). */
+export const MAX_TASK_NAME = 40;
+/** Longest pipeline name we generate; `<name>-` is the PipelineRun's generateName. */
+export const MAX_PIPELINE_NAME = 30;
+/** DNS-1123 label limit: pipeline task names, Tekton object names, label values. */
+export const DNS1123_LABEL_MAX = 63;
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+export function isDns1123Label(value: string): boolean {
+  return value.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(value);
+}
+
+export function isDns1123Subdomain(value: string): boolean {
+  return value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+}
+
+/**
+ * ASCII approximation of `text`: Latin letters lose their diacritics (NFKD), a few
+ * letters without decomposition and Greek/Cyrillic are transliterated, everything else
+ * is kept for the caller to strip. Pure function of the input (no locale).
+ */
+export function transliterate(text: string): string {
+  let out = '';
+  for (const ch of text.normalize('NFKD')) {
+    if (Private.COMBINING_MARK.test(ch)) {
+      continue;
+    }
+    const mapped = Private.LETTERS[ch];
+    if (mapped !== undefined) {
+      out += mapped;
+    } else {
+      const lower = ch.toLowerCase();
+      const mappedLower = Private.LETTERS[lower];
+      out += mappedLower !== undefined && lower !== ch ? Private.capitalize(mappedLower) : ch;
+    }
+  }
+  return out;
+}
+
+/**
+ * A DNS-1123 label (lowercase alphanumerics and '-', starting and ending alphanumeric)
+ * of at most `maxLength` characters, or '' when nothing usable is left.
+ */
+export function toDns1123Label(text: string, maxLength = DNS1123_LABEL_MAX): string {
+  const ascii = transliterate(text).toLowerCase();
+  const dashed = ascii.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return dashed.slice(0, maxLength).replace(/-+$/, '');
+}
+
+/** The file name without directories and extension: the fallback for an empty label. */
+export function fileStem(path: string): string {
+  const base = path.split('/').pop() ?? '';
+  const dot = base.lastIndexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
+}
+
+/**
+ * Assigns unique DNS-1123 names. Candidates are processed in the order given (callers
+ * pass node-id order, so the result does not depend on file order); a name already taken
+ * gets the smallest free `-2`, `-3`, … suffix, cutting the base so the result still fits
+ * `maxLength`.
+ */
+export function assignUniqueNames(
+  candidates: { key: string; bases: string[] }[],
+  maxLength: number,
+  fallback: string,
+  reserved: Iterable<string> = []
+): Map<string, string> {
+  const taken = new Set<string>(reserved);
+  const result = new Map<string, string>();
+  for (const { key, bases } of candidates) {
+    let base = '';
+    for (const candidate of bases) {
+      base = toDns1123Label(candidate, maxLength);
+      if (base) {
+        break;
+      }
+    }
+    if (!base) {
+      base = fallback;
+    }
+    let name = base;
+    for (let n = 2; taken.has(name); n++) {
+      const suffix = `-${n}`;
+      name = base.slice(0, maxLength - suffix.length).replace(/-+$/, '') + suffix;
+    }
+    taken.add(name);
+    result.set(key, name);
+  }
+  return result;
+}
+
+/**
+ * Like knative's `kmeta.ChildName`: `parent + suffix` when it fits 63 characters,
+ * otherwise a readable head plus a hash of the whole, so distinct inputs stay distinct.
+ */
+export function childName(parent: string, suffix: string): string {
+  const whole = parent + suffix;
+  if (whole.length <= DNS1123_LABEL_MAX) {
+    return whole;
+  }
+  const hash = stableHash(whole);
+  const head = whole.slice(0, DNS1123_LABEL_MAX - hash.length - 1).replace(/-+$/, '');
+  return `${head}-${hash}`;
+}
+
+/** 8 hex digits of FNV-1a over the UTF-16 code units; stable across platforms. */
+export function stableHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
+}
+
+namespace Private {
+  export const COMBINING_MARK = /\p{M}/u;
+
+  export function capitalize(text: string): string {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
+  /** Lowercase letters NFKD leaves alone; uppercase forms are derived. */
+  export const LETTERS: Record<string, string> = {
+    // Latin letters without a decomposition
+    ß: 'ss',
+    æ: 'ae',
+    œ: 'oe',
+    ø: 'o',
+    đ: 'd',
+    ð: 'd',
+    ħ: 'h',
+    ı: 'i',
+    ł: 'l',
+    ŋ: 'ng',
+    þ: 'th',
+    // Greek
+    α: 'a',
+    β: 'v',
+    γ: 'g',
+    δ: 'd',
+    ε: 'e',
+    ζ: 'z',
+    η: 'i',
+    θ: 'th',
+    ι: 'i',
+    κ: 'k',
+    λ: 'l',
+    μ: 'm',
+    ν: 'n',
+    ξ: 'x',
+    ο: 'o',
+    π: 'p',
+    ρ: 'r',
+    σ: 's',
+    ς: 's',
+    τ: 't',
+    υ: 'y',
+    φ: 'f',
+    χ: 'ch',
+    ψ: 'ps',
+    ω: 'o',
+    // Cyrillic (Russian, Ukrainian, Belarusian)
+    а: 'a',
+    б: 'b',
+    в: 'v',
+    г: 'g',
+    ґ: 'g',
+    д: 'd',
+    е: 'e',
+    є: 'ye',
+    ж: 'zh',
+    з: 'z',
+    и: 'i',
+    і: 'i',
+    ї: 'yi',
+    й: 'y',
+    к: 'k',
+    л: 'l',
+    м: 'm',
+    н: 'n',
+    о: 'o',
+    п: 'p',
+    р: 'r',
+    с: 's',
+    т: 't',
+    у: 'u',
+    ў: 'u',
+    ф: 'f',
+    х: 'kh',
+    ц: 'ts',
+    ч: 'ch',
+    ш: 'sh',
+    щ: 'shch',
+    ъ: '',
+    ы: 'y',
+    ь: '',
+    э: 'e',
+    ю: 'yu',
+    я: 'ya'
+  };
+}

@@ -1,0 +1,293 @@
+/**
+ * The pod side of the contract in `steps/README.md`: paths, environment variable names,
+ * and the three steps (fetch → run → save) of every pipeline task. User values reach
+ * the scripts only as env values; script text is only ever the step files' text.
+ *
+ * Size: a PipelineRun with 1000 embedded tasks must stay under 1 MiB, so in embedded
+ * mode nothing that is the same for every task is repeated per task. The step scripts
+ * and the constant env travel once, in the PipelineRun's pod template env, and each
+ * step's `script:` is a one-line launcher (`exec sh -c "$TEKTON_STEP_FETCH"`).
+ * Separate Task objects are self-contained instead: scripts verbatim, env per task.
+ * Either way a script runs exactly as Tekton runs a `script:` without a shebang:
+ * by /bin/sh after `set -e`.
+ */
+import { STEP_FILES } from './steps/embedded.generated';
+import { flow, flowItems } from './yaml';
+import type { IRNode, IRParameter } from './types';
+
+export const WORKDIR = '/workspace/node';
+export const RUNNER_PATH = '/workspace/.tekton/runner.py';
+export const ARTIFACTS_DIR = '/workspace/.tekton/artifacts';
+/** Object key (under the run prefix) of the runner uploaded once per run. */
+export const RUNNER_KEY = '_tekton/runner.py';
+/** Key prefix (under the run prefix) of a node's file bundle. */
+export const SOURCES_PREFIX = '_sources/';
+
+export type StepName = 'fetch' | 'run' | 'save';
+export const STEP_ORDER: StepName[] = ['fetch', 'run', 'save'];
+/** Tekton names a step's container `step-<name>`; the exit-code variable uses that. */
+export const RUN_EXIT_CODE_PATH = '$(steps.step-run.exitCode.path)';
+
+export const STEP_FILE_NAMES: Record<StepName | 'runner', string> = {
+  fetch: 'fetch.sh',
+  run: 'run.sh',
+  save: 'save.sh',
+  runner: 'runner.py'
+};
+
+/** Pod-template env var carrying a step's script in embedded mode. */
+export const STEP_SCRIPT_ENV: Record<StepName, string> = {
+  fetch: 'TEKTON_STEP_FETCH',
+  run: 'TEKTON_STEP_RUN',
+  save: 'TEKTON_STEP_SAVE'
+};
+
+/** Tekton's preamble for a `script:` without a shebang (pkg/pod/script.go). */
+const TEKTON_SCRIPT_PREAMBLE = 'set -e\n';
+
+/** Env names the steps own; a node may not set them (they would override or be overridden). */
+export const RESERVED_ENV = new Set([
+  'TEKTON_RUN_ID',
+  'TEKTON_S3_ENDPOINT',
+  'TEKTON_S3_BUCKET',
+  'TEKTON_S3_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'TEKTON_RUN_PREFIX',
+  'TEKTON_TASK',
+  'TEKTON_INPUTS_FROM',
+  'TEKTON_WORKDIR',
+  'TEKTON_RUNNER',
+  'TEKTON_ARTIFACTS_DIR',
+  'TEKTON_NODE_KIND',
+  'TEKTON_NODE_FILE',
+  'TEKTON_PARAMETERS_SPEC',
+  'TEKTON_OUTPUTS',
+  'TEKTON_RUN_EXIT_CODE_FILE',
+  ...Object.values(STEP_SCRIPT_ENV)
+]);
+
+/** Returns a step file's text; a missing file is a build problem, not user input. */
+export function stepFile(name: string): string {
+  const text = STEP_FILES[name];
+  if (text === undefined) {
+    throw new Error(`step file ${name} is not embedded: run "npm run embed-steps" (src/compiler/steps/${name} missing?)`);
+  }
+  return text;
+}
+
+/**
+ * The script of a step as it must run. The step files are POSIX sh without a shebang, so
+ * Tekton would run them as `#!/bin/sh\nset -e\n<file>`; the launcher reproduces that.
+ */
+export function stepScript(step: StepName): string {
+  const text = stepFile(STEP_FILE_NAMES[step]);
+  if (text.trimStart().startsWith('#!') && !text.trimStart().startsWith('#!/bin/sh\n')) {
+    throw new Error(`step file ${STEP_FILE_NAMES[step]} must be POSIX sh (no shebang or #!/bin/sh)`);
+  }
+  return text;
+}
+
+export type EnvVar =
+  | { name: string; value: string }
+  | { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } };
+
+export interface IStepContext {
+  /** Value of TEKTON_RUN_PREFIX (a Tekton expression: the run id is the PipelineRun name). */
+  runPrefix: string;
+  transferImage: string;
+  /** Endpoint, bucket, region (values) of the object storage. */
+  storageEnv: EnvVar[];
+  /** Kubernetes Secret with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
+  storageSecretName: string;
+  /** Embedded mode: constants and scripts come from the PipelineRun's pod template env. */
+  sharedViaPodTemplate: boolean;
+}
+
+/** Env every step of every task needs that is the same for all tasks. */
+export function constantEnv(ctx: IStepContext): EnvVar[] {
+  return [
+    ...ctx.storageEnv,
+    { name: 'TEKTON_WORKDIR', value: WORKDIR },
+    { name: 'TEKTON_RUNNER', value: RUNNER_PATH },
+    { name: 'TEKTON_ARTIFACTS_DIR', value: ARTIFACTS_DIR }
+  ];
+}
+
+/**
+ * Embedded mode: the PipelineRun's pod template env, given to every step of every task.
+ * The task name and run id come from the labels Tekton puts on each TaskRun pod
+ * (`tekton.dev/pipelineTask`, `tekton.dev/pipelineRun`) through the downward API, and the
+ * run prefix from those by Kubernetes' `$(VAR)` expansion, so no task repeats them.
+ */
+export function podTemplateEnv(ctx: IStepContext, pipelineName: string): Record<string, unknown>[] {
+  const label = (key: string) => ({ fieldRef: { fieldPath: `metadata.labels['${key}']` } });
+  return [
+    ...constantEnv(ctx).map(e => flow(e)),
+    flow({ name: 'TEKTON_TASK', valueFrom: label('tekton.dev/pipelineTask') }),
+    flow({ name: 'TEKTON_RUN_ID', valueFrom: label('tekton.dev/pipelineRun') }),
+    flow({ name: 'TEKTON_RUN_PREFIX', value: `${pipelineName}/$(TEKTON_RUN_ID)` }),
+    ...STEP_ORDER.map(step => ({ name: STEP_SCRIPT_ENV[step], value: TEKTON_SCRIPT_PREAMBLE + stepScript(step) }))
+  ];
+}
+
+/** TEKTON_PARAMETERS_SPEC: names and types only; values arrive in their own env vars. */
+export function parametersSpec(node: IRNode, parameters: IRParameter[]): string {
+  const byName = new Map(parameters.map(p => [p.name, p]));
+  return JSON.stringify(node.parameters.map(name => ({ name, type: byName.get(name)?.type ?? 'String' })));
+}
+
+/** `stepTemplate` of a node's task: the transfer image and the env all three steps share. */
+export function buildStepTemplate(node: IRNode, ctx: IStepContext): Record<string, unknown> {
+  if (ctx.sharedViaPodTemplate) {
+    return { image: ctx.transferImage };
+  }
+  const env: EnvVar[] = [
+    { name: 'TEKTON_TASK', value: node.taskName },
+    { name: 'TEKTON_RUN_PREFIX', value: ctx.runPrefix },
+    ...constantEnv(ctx)
+  ];
+  return { image: ctx.transferImage, env: flowItems(env) };
+}
+
+/** The three steps of a node's task, in order. */
+export function buildSteps(node: IRNode, parameters: IRParameter[], ctx: IStepContext): Record<string, unknown>[] {
+  const fetchEnv: EnvVar[] = [];
+  if (node.inputsFrom.length) {
+    fetchEnv.push({ name: 'TEKTON_INPUTS_FROM', value: node.inputsFrom.join(' ') });
+  }
+
+  const runEnv: EnvVar[] = [
+    { name: 'TEKTON_NODE_KIND', value: node.kind },
+    { name: 'TEKTON_NODE_FILE', value: Private.fileInWorkdir(node) }
+  ];
+  if (node.parameters.length) {
+    runEnv.push({ name: 'TEKTON_PARAMETERS_SPEC', value: parametersSpec(node, parameters) });
+    runEnv.push(...node.parameters.map(name => ({ name, value: `$(params.${name})` })));
+  }
+  runEnv.push(...node.env.map(e => ({ name: e.name, value: e.value })));
+  runEnv.push(
+    ...node.secrets.map(s => ({ name: s.env_var, valueFrom: { secretKeyRef: { name: s.name, key: s.key } } }))
+  );
+
+  const saveEnv: EnvVar[] = [];
+  if (node.outputs.length) {
+    saveEnv.push({ name: 'TEKTON_OUTPUTS', value: node.outputs.join('\n') });
+  }
+  saveEnv.push({ name: 'TEKTON_RUN_EXIT_CODE_FILE', value: RUN_EXIT_CODE_PATH });
+
+  const run: Record<string, unknown> = { name: 'run', image: node.runtimeImage, onError: 'continue' };
+  const resources = Private.computeResources(node);
+  if (resources) {
+    run.computeResources = resources;
+  }
+  const mounts = Private.volumeMounts(node);
+  if (mounts.length) {
+    run.volumeMounts = mounts;
+  }
+  run.env = flowItems(runEnv);
+  run.script = Private.script('run', ctx);
+
+  return [
+    Private.transferStep('fetch', fetchEnv, ctx),
+    run,
+    Private.transferStep('save', saveEnv, ctx)
+  ];
+}
+
+/** Pod volumes of a node's task: its PVCs and, when asked for, a memory-backed /dev/shm. */
+export function buildVolumes(node: IRNode): Record<string, unknown>[] {
+  const volumes: Record<string, unknown>[] = node.volumes.map((v, i) => {
+    const claim: Record<string, unknown> = { claimName: v.pvc_name };
+    if (v.read_only) {
+      claim.readOnly = true;
+    }
+    return { name: Private.volumeName(i), persistentVolumeClaim: claim };
+  });
+  if (node.sharedMemory) {
+    volumes.push({ name: Private.SHM_VOLUME, emptyDir: { medium: 'Memory', sizeLimit: node.sharedMemory } });
+  }
+  return volumes;
+}
+
+namespace Private {
+  export const SHM_VOLUME = 'dshm';
+
+  export function volumeName(index: number): string {
+    return `pvc-${index}`;
+  }
+
+  /**
+   * fetch and save: the storage credentials come from the Secret as a whole (`envFrom`),
+   * only into these two steps, never into the run step that executes user code. (Two
+   * `secretKeyRef` entries per step would cost ~450 bytes per task; see the size note.)
+   */
+  export function transferStep(step: StepName, env: EnvVar[], ctx: IStepContext): Record<string, unknown> {
+    const result: Record<string, unknown> = {
+      name: step,
+      envFrom: flow([flow({ secretRef: flow({ name: ctx.storageSecretName }) })])
+    };
+    if (env.length) {
+      result.env = flowItems(env);
+    }
+    result.script = script(step, ctx);
+    return result;
+  }
+
+  export function script(step: StepName, ctx: IStepContext): string {
+    // No shebang: Tekton adds `#!/bin/sh` + `set -e`, and the env's text has `set -e` too.
+    return ctx.sharedViaPodTemplate ? `exec sh -c "$${STEP_SCRIPT_ENV[step]}"` : stepScript(step);
+  }
+
+  /** The node file relative to the working dir, which holds the file's directory. */
+  export function fileInWorkdir(node: IRNode): string {
+    return node.baseDir ? node.file.slice(node.baseDir.length + 1) : node.file;
+  }
+
+  export function volumeMounts(node: IRNode): Record<string, unknown>[] {
+    const mounts: Record<string, unknown>[] = node.volumes.map((v, i) => {
+      const mount: Record<string, unknown> = { name: volumeName(i), mountPath: v.path };
+      if (v.sub_path) {
+        mount.subPath = v.sub_path;
+      }
+      if (v.read_only) {
+        mount.readOnly = true;
+      }
+      return mount;
+    });
+    if (node.sharedMemory) {
+      mounts.push({ name: SHM_VOLUME, mountPath: '/dev/shm' });
+    }
+    return mounts;
+  }
+
+  export function computeResources(node: IRNode): Record<string, unknown> | null {
+    const r = node.resources;
+    const requests: Record<string, string> = {};
+    const limits: Record<string, string> = {};
+    if (r.cpuRequest) {
+      requests.cpu = r.cpuRequest;
+    }
+    if (r.memoryRequest) {
+      requests.memory = r.memoryRequest;
+    }
+    if (r.cpuLimit) {
+      limits.cpu = r.cpuLimit;
+    }
+    if (r.memoryLimit) {
+      limits.memory = r.memoryLimit;
+    }
+    if (r.gpu) {
+      // Extended resources are set as limits; Kubernetes makes the request equal.
+      limits[r.gpuResourceName ?? 'nvidia.com/gpu'] = String(r.gpu);
+    }
+    const result: Record<string, unknown> = {};
+    if (Object.keys(requests).length) {
+      result.requests = requests;
+    }
+    if (Object.keys(limits).length) {
+      result.limits = limits;
+    }
+    return Object.keys(result).length ? result : null;
+  }
+}
