@@ -66,3 +66,17 @@ export {
 } from './kubernetes';
 export { basename, dirname, extname, joinRelative, normalizeRelative, relativePath } from './paths';
 export { newId } from './ids';
+export { resolveNodeProperties, resolveParameters, getPipelineDefaults, LIST_ITEM_KEYS } from './resolve';
+export { flattenPipeline, findCycles, topologicalOrder } from './flatten';
+export type { IFlatEdge, IFlatPipeline } from './flatten';
+export { validatePipeline } from './validate';
+export type { IValidateOptions } from './validate';
+export { checkFiles, resolveNodeFile } from './files';
+export { scanEnvVarReferences } from './envscan';
+export { History } from './history';
+export type { IHistoryOptions, IPushOptions } from './history';
+export { addComment, attachComment, detachComment, removeComments, updateComment } from './comments';
+export type { INewCommentOptions } from './comments';
+export { copySelection, pasteSelection } from './clipboard';
+export type { ICopyOptions, IPasteOptions, IPasteResult } from './clipboard';
+export { PROPERTY_CODES } from './propertyCheck';

@@ -6,9 +6,49 @@
 import { getNodeParameters } from './access';
 import { nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
 import { isPlainObject } from './json';
-import { checkSchema, ISchemaProblem } from './schemaCheck';
+import { checkImageReference } from './image';
+import { checkSchema, describeValue, ISchemaProblem } from './schemaCheck';
 import { IJsonSchema, nodePropertiesSchema, pipelinePropertiesSchema } from './schema';
 import type { IDiagnostic, INode, IPipeline } from './types';
+
+/** Diagnostic code for a problem with each property (default 'invalid-property'). */
+export const PROPERTY_CODES: Record<string, string> = {
+  runtime_image: 'invalid-image',
+  cpu: 'invalid-resource',
+  cpu_limit: 'invalid-resource',
+  memory: 'invalid-resource',
+  memory_limit: 'invalid-resource',
+  gpu: 'invalid-resource',
+  gpu_vendor: 'invalid-resource',
+  kubernetes_shared_mem_size: 'invalid-resource',
+  env_vars: 'invalid-env-var',
+  kubernetes_secrets: 'invalid-secret',
+  mounted_volumes: 'invalid-volume',
+  kubernetes_pod_labels: 'invalid-pod-label',
+  kubernetes_pod_annotations: 'invalid-pod-annotation',
+  kubernetes_tolerations: 'invalid-toleration',
+  node_selector: 'invalid-node-selector',
+  timeout: 'invalid-timeout',
+  retries: 'invalid-retries',
+  pipeline_parameters: 'invalid-parameter',
+  label: 'invalid-label'
+};
+
+export function codeFor(property: string): string {
+  return PROPERTY_CODES[property] ?? 'invalid-property';
+}
+
+/** Message for one schema problem; image references get the precise reason. */
+function problemText(problem: ISchemaProblem, value: unknown, schema: IJsonSchema): string {
+  const property = String(problem.path[0] ?? '');
+  if (property === 'runtime_image' && problem.path.length === 1 && typeof value === 'string' && value !== '') {
+    const reason = checkImageReference(value);
+    if (reason) {
+      return `${describeValue(value)} is not a valid image reference: ${reason}.`;
+    }
+  }
+  return `${describePath(problem, schema)}${problem.message}.`;
+}
 
 /** True for list entries that carry nothing (Elyra drops them silently). */
 export function isBlankItem(property: string, item: unknown): boolean {
@@ -68,7 +108,7 @@ export function checkNodeProperties(node: INode, pointer?: string): IDiagnostic[
   for (const problem of checkSchema(values, nodePropertiesSchema)) {
     const property = String(problem.path[0] ?? '');
     diagnostics.push(
-      nodeDiagnostic(node, 'error', 'invalid-property', property, `${describePath(problem, nodePropertiesSchema)}${problem.message}.`, {
+      nodeDiagnostic(node, 'error', codeFor(property), property, problemText(problem, values[property], nodePropertiesSchema), {
         ...(pointer ? { path: `${pointer}/app_data/${property === 'label' ? 'label' : `component_parameters/${property}`}` } : {})
       })
     );
@@ -91,17 +131,26 @@ export function checkPipelineProperties(pipeline: IPipeline, pointer?: string): 
     values.pipeline_defaults = effectiveValues(properties.pipeline_defaults);
   }
   return checkSchema(values, pipelinePropertiesSchema).map(problem => {
-    const property = problem.path
-      .slice(0, problem.path[0] === 'pipeline_defaults' ? 2 : 1)
-      .map(String)
-      .join('.');
-    const rest = problem.path.slice(problem.path[0] === 'pipeline_defaults' ? 2 : 1);
+    const isDefault = problem.path[0] === 'pipeline_defaults' && problem.path.length > 1;
+    const property = problem.path.slice(0, isDefault ? 2 : 1).map(String).join('.');
+    const rest = problem.path.slice(isDefault ? 2 : 1);
     const location = rest.map(step => (typeof step === 'number' ? `entry ${step + 1}` : step)).join(', ');
+    let message = `${location ? `${location} ` : ''}${problem.message}.`;
+    const defaultsValue = isDefault ? (values.pipeline_defaults as Record<string, unknown>)[String(problem.path[1])] : undefined;
+    if (isDefault && problem.path[1] === 'runtime_image' && rest.length === 0 && typeof defaultsValue === 'string') {
+      const reason = checkImageReference(defaultsValue);
+      message = reason ? `${describeValue(defaultsValue)} is not a valid image reference: ${reason}.` : message;
+    }
+    const code = isDefault
+      ? codeFor(String(problem.path[1]))
+      : problem.path[0] === 'pipeline_parameters'
+        ? 'invalid-parameter'
+        : 'invalid-property';
     return pipelineDiagnostic(
       'error',
-      'invalid-property',
+      code,
       property,
-      `${location ? `${location} ` : ''}${problem.message}.`,
+      message,
       pointer ? { path: `${pointer}/app_data/properties/${problem.path.join('/')}` } : {}
     );
   });

@@ -97,6 +97,8 @@ export type NodeType =
   | 'super_node'
   | 'binding_entry_node'
   | 'binding_exit_node'
+  /** Older common-canvas files use one 'binding' type for both binding ends. */
+  | 'binding'
   | 'model_node';
 
 export interface INode {

@@ -1,0 +1,324 @@
+/**
+ * Full validation of a (migrated) document: structure, property schemas, and the rules a
+ * schema cannot express (cycles, file kinds, unknown parameters, request ≤ limit, ...).
+ * Synchronous; file existence is checked separately by checkFiles (files.ts).
+ */
+import { getNodeFilename, getNodeKind, getNodeLabel, getPipeline, getPipelineLinks, getPrimaryPipeline } from './access';
+import { kindForFile } from './create';
+import { nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
+import { findCycles, flattenPipeline } from './flatten';
+import { isPlainObject } from './json';
+import {
+  checkQualifiedName,
+  cpuAmount,
+  memoryAmount,
+  normalizeCpu,
+  normalizeMemory,
+  normalizeTimeout
+} from './kubernetes';
+import { isAbsolute } from './paths';
+import { codeFor, effectiveValues } from './propertyCheck';
+import { getPipelineDefaults, resolveParameters } from './resolve';
+import { checkDocumentContent, checkDocumentShape } from './structure';
+import { IDiagnostic, INode, IPipelineFlowDocument, IPipelineParameter, NODE_OPS, Severity } from './types';
+
+export interface IValidateOptions {
+  /**
+   * Report a node without a runtime image (own or default) as an error. Default false:
+   * a warning, since the runtime configuration supplies a default image.
+   */
+  requireRuntimeImage?: boolean;
+}
+
+interface IPropertyProblem {
+  property: string;
+  problem: string;
+  severity?: Severity;
+}
+
+const PYTHON_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
+    ' '
+  )
+);
+
+const TIMEOUT_TEXT = /^(([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+|[0-9]+(\.[0-9]+)?)$/;
+const QUANTITY_TEXT = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$/;
+
+/** Rules beyond the schema for a set of node property values (a node's own, or defaults). */
+function checkPropertyRules(values: Record<string, unknown>): IPropertyProblem[] {
+  const problems: IPropertyProblem[] = [];
+  const resources: [string, (v: unknown) => string | null][] = [
+    ['cpu', normalizeCpu],
+    ['cpu_limit', normalizeCpu],
+    ['memory', normalizeMemory],
+    ['memory_limit', normalizeMemory]
+  ];
+  for (const [property, normalize] of resources) {
+    const value = values[property];
+    // Negative numbers and malformed text are schema errors; "0" passes the schema.
+    if (typeof value === 'string' && QUANTITY_TEXT.test(value.trim()) && normalize(value) === null) {
+      problems.push({ property, problem: `must be greater than 0, not "${value}".` });
+    }
+  }
+  const limitPairs: [string, string, (v: unknown) => number | null, string][] = [
+    ['cpu', 'cpu_limit', cpuAmount, 'CPU'],
+    ['memory', 'memory_limit', memoryAmount, 'memory']
+  ];
+  for (const [request, limit, amount, what] of limitPairs) {
+    const requested = amount(values[request]);
+    const limited = amount(values[limit]);
+    if (requested !== null && limited !== null && limited < requested) {
+      problems.push({
+        property: limit,
+        problem: `the ${what} limit (${String(values[limit])}) is lower than the ${what} request (${String(values[request])}).`
+      });
+    }
+  }
+  const timeout = values.timeout;
+  // Well-formed but zero ("0", "0s") passes the schema's pattern.
+  if (typeof timeout === 'string' && TIMEOUT_TEXT.test(timeout.trim()) && normalizeTimeout(timeout) === null) {
+    problems.push({ property: 'timeout', problem: `must be longer than 0, not "${timeout}".` });
+  }
+  const duplicates = (property: string, keyOf: (item: Record<string, unknown>) => unknown, what: string) => {
+    const list = values[property];
+    if (!Array.isArray(list)) {
+      return;
+    }
+    const seen = new Set<string>();
+    for (const item of list) {
+      if (!isPlainObject(item) || typeof keyOf(item) !== 'string' || keyOf(item) === '') {
+        continue;
+      }
+      const key = String(keyOf(item));
+      if (seen.has(key)) {
+        problems.push({ property, problem: `${what} "${key}" is listed more than once; the last entry is used.`, severity: 'warning' });
+      }
+      seen.add(key);
+    }
+  };
+  duplicates('env_vars', item => item.env_var, 'environment variable');
+  duplicates('kubernetes_secrets', item => item.env_var, 'environment variable');
+  duplicates('mounted_volumes', item => item.path, 'mount path');
+  for (const property of ['kubernetes_pod_labels', 'kubernetes_pod_annotations', 'node_selector']) {
+    duplicates(property, item => item.key, 'key');
+    for (const item of Array.isArray(values[property]) ? (values[property] as unknown[]) : []) {
+      if (isPlainObject(item) && typeof item.key === 'string' && item.key !== '') {
+        const reason = checkQualifiedName(item.key);
+        if (reason && !/^a key is/.test(reason)) {
+          problems.push({ property, problem: `key "${item.key}": ${reason}.` });
+        }
+      }
+    }
+  }
+  for (const item of Array.isArray(values.kubernetes_tolerations) ? values.kubernetes_tolerations : []) {
+    if (!isPlainObject(item)) {
+      continue;
+    }
+    const operator = item.operator ?? 'Equal';
+    if (operator === 'Equal' && !item.key) {
+      problems.push({ property: 'kubernetes_tolerations', problem: 'a toleration without a key must use the operator "Exists".' });
+    }
+    if (operator === 'Exists' && item.value) {
+      problems.push({
+        property: 'kubernetes_tolerations',
+        problem: `a toleration with the operator "Exists" must have no value (found "${String(item.value)}").`
+      });
+    }
+  }
+  return problems;
+}
+
+const VALUE_TYPES: Record<string, (value: unknown) => boolean> = {
+  String: value => typeof value === 'string',
+  Integer: value => typeof value === 'number' && Number.isInteger(value),
+  Float: value => typeof value === 'number' && Number.isFinite(value),
+  Bool: value => typeof value === 'boolean'
+};
+
+function checkPipelineParameters(parameters: unknown): { diagnostics: IDiagnostic[]; names: Set<string> } {
+  const diagnostics: IDiagnostic[] = [];
+  const names = new Set<string>();
+  if (!Array.isArray(parameters)) {
+    return { diagnostics, names };
+  }
+  const seen = new Set<string>();
+  parameters.forEach((raw, index) => {
+    if (!isPlainObject(raw) || typeof raw.name !== 'string') {
+      return; // schema problem, reported elsewhere
+    }
+    const parameter = raw as IPipelineParameter;
+    const where = `parameter "${parameter.name}" (entry ${index + 1})`;
+    names.add(parameter.name);
+    if (PYTHON_KEYWORDS.has(parameter.name)) {
+      diagnostics.push(
+        pipelineDiagnostic('error', 'invalid-parameter', 'pipeline_parameters', `${where}: a parameter name cannot be a Python keyword.`)
+      );
+    }
+    if (seen.has(parameter.name)) {
+      diagnostics.push(pipelineDiagnostic('error', 'invalid-parameter', 'pipeline_parameters', `${where}: the name is defined more than once.`));
+    }
+    seen.add(parameter.name);
+    const type = isPlainObject(parameter.default_value) ? parameter.default_value.type : undefined;
+    const check = typeof type === 'string' ? VALUE_TYPES[type] : undefined;
+    const given = (value: unknown) => value !== undefined && value !== null && value !== '';
+    if (check) {
+      for (const [label, value] of [
+        ['default value', parameter.default_value?.value],
+        ['value', parameter.value]
+      ] as [string, unknown][]) {
+        if (given(value) && !check(value)) {
+          diagnostics.push(
+            pipelineDiagnostic('error', 'invalid-parameter', 'pipeline_parameters', `${where}: the ${label} ${JSON.stringify(value)} is not of type ${type}.`)
+          );
+        }
+      }
+    }
+    if (parameter.required === true && !given(parameter.value) && !given(parameter.default_value?.value)) {
+      diagnostics.push(
+        pipelineDiagnostic('warning', 'missing-parameter-value', 'pipeline_parameters', `${where} is required but has no value; it must be given when the pipeline runs.`)
+      );
+    }
+  });
+  return { diagnostics, names };
+}
+
+function describeKinds(): string {
+  return Object.values(NODE_OPS).join(', ');
+}
+
+function checkGenericNode(
+  node: INode,
+  resolved: Record<string, unknown>,
+  parameterNames: Set<string>,
+  options: IValidateOptions,
+  extra: Partial<IDiagnostic>
+): IDiagnostic[] {
+  const out: IDiagnostic[] = [];
+  const add = (severity: Severity, code: string, property: string | undefined, problem: string) =>
+    out.push(nodeDiagnostic(node, severity, code, property, problem, extra));
+  const kind = getNodeKind(node)!;
+  const raw = isPlainObject(node.app_data) && isPlainObject(node.app_data.component_parameters)
+    ? node.app_data.component_parameters.filename
+    : undefined;
+  const filename = getNodeFilename(node);
+  if (filename === undefined) {
+    if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
+      add('error', 'missing-filename', 'filename', 'no file is selected.');
+    }
+  } else {
+    if (isAbsolute(filename)) {
+      add('error', 'absolute-path', 'filename', `"${filename}" must be a path relative to the pipeline file.`);
+    }
+    const fileKind = kindForFile(filename);
+    if (fileKind !== kind) {
+      add(
+        'error',
+        'file-kind-mismatch',
+        'filename',
+        `"${filename}" is not a ${kind === 'notebook' ? 'notebook (.ipynb)' : kind === 'python' ? 'Python script (.py)' : 'R script (.r)'}, but the node is a ${kind} node.`
+      );
+    }
+  }
+  const image = resolved.runtime_image;
+  if (image === undefined || image === null || (typeof image === 'string' && image.trim() === '')) {
+    add(
+      options.requireRuntimeImage ? 'error' : 'warning',
+      'missing-image',
+      'runtime_image',
+      options.requireRuntimeImage
+        ? 'no runtime image is set (on the node or as a pipeline default).'
+        : "no runtime image is set; the runtime configuration's default image will be used."
+    );
+  }
+  const own = effectiveValues(isPlainObject(node.app_data) && isPlainObject(node.app_data.component_parameters) ? node.app_data.component_parameters : {});
+  for (const { property, problem, severity } of checkPropertyRules(own)) {
+    add(severity ?? 'error', codeFor(property), property, problem);
+  }
+  const used = Array.isArray(resolved.pipeline_parameters) ? resolved.pipeline_parameters : [];
+  for (const name of used) {
+    if (typeof name === 'string' && name !== '' && !parameterNames.has(name)) {
+      add('error', 'unknown-parameter', 'pipeline_parameters', `uses the pipeline parameter "${name}", which is not defined.`);
+    }
+  }
+  return out;
+}
+
+/** All problems of a document; errors block compiling, warnings do not. */
+export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateOptions = {}): IDiagnostic[] {
+  const shape = checkDocumentShape(doc);
+  if (shape.length) {
+    return shape;
+  }
+  const diagnostics: IDiagnostic[] = [...checkDocumentContent(doc)];
+  const primary = getPrimaryPipeline(doc)!;
+  const properties = isPlainObject(primary.app_data) && isPlainObject(primary.app_data.properties) ? primary.app_data.properties : {};
+  const defaults = getPipelineDefaults(doc);
+  for (const { property, problem, severity } of checkPropertyRules(effectiveValues(defaults))) {
+    diagnostics.push(pipelineDiagnostic(severity ?? 'error', codeFor(property), `pipeline_defaults.${property}`, problem));
+  }
+  const parameters = checkPipelineParameters(properties.pipeline_parameters);
+  diagnostics.push(...parameters.diagnostics);
+
+  const flat = flattenPipeline(doc);
+  diagnostics.push(...flat.diagnostics);
+  const extraFor = (node: INode): Partial<IDiagnostic> => {
+    const pipelineId = flat.pipelineOf.get(node.id);
+    return pipelineId && pipelineId !== doc.primary_pipeline ? { pipelineId } : {};
+  };
+  if (flat.nodes.length === 0) {
+    diagnostics.push({ severity: 'error', code: 'empty-pipeline', message: 'The pipeline has no nodes: add a notebook or script to run.' });
+  }
+  const labels = new Map<string, INode[]>();
+  for (const node of flat.nodes) {
+    const extra = extraFor(node);
+    const label = getNodeLabel(node);
+    if (label.trim() === '') {
+      diagnostics.push(nodeDiagnostic(node, 'warning', 'empty-label', 'label', 'the node has no label.', extra));
+    } else {
+      labels.set(label, [...(labels.get(label) ?? []), node]);
+    }
+    if (getNodeKind(node) === null) {
+      diagnostics.push(
+        nodeDiagnostic(
+          node,
+          'error',
+          'unsupported-op',
+          undefined,
+          `"${String(node.op)}" nodes cannot run here (only ${describeKinds()}); this looks like a Kubeflow Pipelines or Airflow component. The node is kept in the file.`,
+          extra
+        )
+      );
+      continue;
+    }
+    diagnostics.push(...checkGenericNode(node, resolveParameters(node, defaults), parameters.names, options, extra));
+  }
+  for (const [label, nodes] of labels) {
+    if (nodes.length > 1) {
+      for (const node of nodes) {
+        diagnostics.push(
+          nodeDiagnostic(node, 'warning', 'duplicate-label', 'label', `${nodes.length} nodes are labelled "${label}"; give each a distinct label.`, extraFor(node))
+        );
+      }
+    }
+  }
+  const byId = new Map(flat.nodes.map(node => [node.id, node]));
+  for (const cycle of findCycles(flat.nodes.map(node => node.id), flat.edges)) {
+    const members = new Set(cycle);
+    const names = cycle.map(id => `"${getNodeLabel(byId.get(id)!) || id}"`).join(', ');
+    for (const id of cycle) {
+      const node = byId.get(id)!;
+      const pipeline = getPipeline(doc, flat.pipelineOf.get(id));
+      const linkIds = getPipelineLinks(pipeline)
+        .filter(link => link.target === id && members.has(link.source))
+        .map(link => link.id);
+      diagnostics.push(
+        nodeDiagnostic(node, 'error', 'cycle', undefined, `is part of a cycle (${names}); a pipeline must not loop back on itself.`, {
+          ...extraFor(node),
+          linkIds
+        })
+      );
+    }
+  }
+  return diagnostics;
+}
