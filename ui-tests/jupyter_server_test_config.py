@@ -12,7 +12,8 @@ from jupyterlab.galata import configure_jupyter_server
 
 configure_jupyter_server(c)  # noqa: F821 (`c` is injected by traitlets)
 
-REPO = Path(__file__).resolve().parent.parent
+# TEKTON_REPO_DIR: test another checkout's build (default: the repository holding this file).
+REPO = Path(os.environ.get("TEKTON_REPO_DIR") or Path(__file__).resolve().parent.parent)
 
 c.ServerApp.ip = "127.0.0.1"  # noqa: F821
 c.ServerApp.port = int(os.environ.get("TEKTON_UI_TEST_PORT", "8888"))  # noqa: F821

@@ -9,8 +9,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoDir = resolve(here, '..', '..');
-const outDir = join(repoDir, 'bench', 'out', 'editor');
+// TEKTON_REPO_DIR: measure another checkout's build (default: this repository).
+const repoDir = process.env.TEKTON_REPO_DIR || resolve(here, '..', '..');
+const outDir = resolve(here, '..', 'out', 'editor');
 const pageDir = join(outDir, 'page');
 mkdirSync(pageDir, { recursive: true });
 

@@ -1,0 +1,168 @@
+// The pipeline editor as a user meets it, in a real JupyterLab (issue 3's UI tests).
+import { expect, test } from '@jupyterlab/galata';
+import * as fs from 'fs';
+import * as path from 'path';
+import { FIXTURES_DIR, linksOf, PipelineEditorHelper, SELECTORS } from '../helpers/PipelineEditorHelper';
+
+const IMAGE = 'quay.io/jupyter/scipy-notebook:2024-10-07';
+const PRODUCER_CONSUMER = 'producer-consumer.pipeline';
+/** The fixture pipeline and the files its nodes refer to (setup.py lives outside, on purpose). */
+const PRODUCER_CONSUMER_FILES = [
+  PRODUCER_CONSUMER,
+  'producer.ipynb',
+  'consumer.ipynb',
+  'create-source-files.py',
+  'producer-script.py'
+];
+
+test.describe('pipeline editor', () => {
+  test('create from the Launcher, drop two notebooks, link them, set an image, save, reload, reopen', async ({
+    page,
+    tmpPath
+  }) => {
+    const editor = new PipelineEditorHelper(page, tmpPath);
+    await editor.uploadFixtures(['producer.ipynb', 'consumer.ipynb']);
+    await page.filebrowser.refresh();
+
+    const file = await editor.createFromLauncher();
+    expect(file).toMatch(new RegExp(`^${tmpPath}/[^/]+\\.pipeline$`));
+
+    const canvas = (await editor.canvas.boundingBox())!;
+    await editor.dragFromFileBrowser('producer.ipynb', { x: 120, y: 140 });
+    await expect(editor.nodes).toHaveCount(1);
+    await editor.dragFromFileBrowser('consumer.ipynb', { x: 420, y: 300 });
+    await expect(editor.nodes).toHaveCount(2);
+    await expect(editor.editor.locator(SELECTORS.EMPTY_HINT)).toHaveCount(0);
+    // Each node lands where it was dropped (its top-left corner at the pointer).
+    for (const [label, at] of [
+      ['producer.ipynb', { x: 120, y: 140 }],
+      ['consumer.ipynb', { x: 420, y: 300 }]
+    ] as const) {
+      const box = await editor.nodeBox(label);
+      expect(Math.abs(box.x - (canvas.x + at.x)), `${label} x`).toBeLessThan(40);
+      expect(Math.abs(box.y - (canvas.y + at.y)), `${label} y`).toBeLessThan(40);
+    }
+
+    await editor.connect('producer.ipynb', 'consumer.ipynb');
+    await expect(editor.edges).toHaveCount(1);
+    expect(await editor.renderedLinks()).toEqual(['producer.ipynb → consumer.ipynb']);
+
+    await editor.setRuntimeImage('consumer.ipynb', IMAGE);
+    await expect(editor.currentTab).toHaveClass(/jp-mod-dirty/);
+    await editor.save();
+
+    // The file on disk holds both nodes, the link and the image.
+    const saved = await editor.readPipeline(file);
+    expect(saved.doc_type).toBe('pipeline');
+    const nodes = saved.pipelines[0].nodes;
+    expect(nodes.map(n => n.app_data.label).sort()).toEqual(['consumer.ipynb', 'producer.ipynb']);
+    expect(nodes.map(n => n.app_data.component_parameters?.filename).sort()).toEqual([
+      'consumer.ipynb',
+      'producer.ipynb'
+    ]);
+    expect(linksOf(saved)).toEqual(['producer.ipynb → consumer.ipynb']);
+    const consumer = nodes.find(n => n.app_data.label === 'consumer.ipynb')!;
+    expect(consumer.app_data.component_parameters?.runtime_image).toBe(IMAGE);
+
+    // A fresh page: reopen the file, everything is still there.
+    await editor.reloadAndCloseAll();
+    await editor.openPipeline(file, { nodes: 2, links: 1 });
+    expect(await editor.renderedLinks()).toEqual(['producer.ipynb → consumer.ipynb']);
+    await editor.selectNode('consumer.ipynb');
+    await expect(
+      editor.properties.locator(SELECTORS.NODE_FORM).getByLabel('Runtime image', { exact: true })
+    ).toHaveValue(IMAGE);
+  });
+
+  test('opens producer-consumer.pipeline from the Elyra fixtures with its nodes and links', async ({
+    page,
+    tmpPath
+  }) => {
+    const editor = new PipelineEditorHelper(page, tmpPath);
+    await editor.uploadFixtures(PRODUCER_CONSUMER_FILES);
+    const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, PRODUCER_CONSUMER), 'utf-8'));
+    const expectedLabels: string[] = fixture.pipelines[0].nodes.map((n: any) => n.app_data.label).sort();
+    const expectedLinks = linksOf(fixture);
+    expect(expectedLinks.length).toBeGreaterThan(0);
+
+    await editor.openPipeline(`${tmpPath}/${PRODUCER_CONSUMER}`, {
+      nodes: expectedLabels.length,
+      links: expectedLinks.length
+    });
+    expect((await editor.nodes.locator(SELECTORS.NODE_LABEL).allTextContents()).sort()).toEqual(expectedLabels);
+    expect(await editor.renderedLinks()).toEqual(expectedLinks);
+    // Opening is not editing.
+    await expect(editor.currentTab).not.toHaveClass(/jp-mod-dirty/);
+  });
+
+  test('refuses a link that would close a cycle, with visible feedback, and changes nothing', async ({
+    page,
+    tmpPath
+  }) => {
+    const editor = new PipelineEditorHelper(page, tmpPath);
+    await editor.uploadFixtures(PRODUCER_CONSUMER_FILES);
+    const file = `${tmpPath}/${PRODUCER_CONSUMER}`;
+    const before = await editor.readFile(file);
+    const links = linksOf(JSON.parse(before));
+    expect(links).toContain('producer.ipynb → consumer.ipynb');
+
+    await editor.openPipeline(file, { nodes: 5, links: links.length });
+    await editor.connect('consumer.ipynb', 'producer.ipynb');
+
+    await expect(editor.toast(/cycle/i)).toBeVisible();
+    await expect(editor.edges).toHaveCount(links.length);
+    expect(await editor.renderedLinks()).toEqual(links);
+    await expect(editor.currentTab).not.toHaveClass(/jp-mod-dirty/);
+    expect(await editor.readFile(file)).toBe(before);
+  });
+
+  for (const [name, text, message] of [
+    ['not-json.pipeline', '{"doc_type": "pipeline", "version": "3.0", "pipelines": [', /JSON/i],
+    [
+      'wrong-doc-type.pipeline',
+      JSON.stringify({ doc_type: 'notebook', version: '3.0', primary_pipeline: 'p', pipelines: [] }),
+      /doc_type/
+    ]
+  ] as const) {
+    test(`a malformed file (${name}) shows the error view and is left untouched`, async ({ page, tmpPath }) => {
+      const editor = new PipelineEditorHelper(page, tmpPath);
+      await editor.writeFile(name, text);
+      await page.filebrowser.refresh();
+
+      await editor.open(`${tmpPath}/${name}`);
+      await expect(editor.errorView).toBeVisible();
+      await expect(editor.errorView.locator(SELECTORS.ERROR_ITEM).first()).toContainText(message);
+      await expect(editor.canvas).toHaveCount(0);
+      await expect(editor.currentTab).not.toHaveClass(/jp-mod-dirty/);
+      expect(await editor.readFile(`${tmpPath}/${name}`)).toBe(text);
+
+      // "Open as text" opens the raw file in the text editor.
+      await editor.errorView.locator(SELECTORS.OPEN_AS_TEXT).click();
+      await expect(page.locator('.jp-FileEditor').filter({ visible: true })).toBeVisible();
+      expect(await editor.currentPath()).toBe(`${tmpPath}/${name}`);
+    });
+  }
+});
+
+test.describe('pipeline editor screenshots', () => {
+  test.use({ viewport: { width: 1280, height: 800 } });
+
+  test('light and dark theme', async ({ page, tmpPath }, testInfo) => {
+    const editor = new PipelineEditorHelper(page, tmpPath);
+    await editor.uploadFixtures(PRODUCER_CONSUMER_FILES);
+    await editor.writeFile('broken.pipeline', '{ "doc_type": ');
+    await page.filebrowser.refresh();
+
+    await editor.openPipeline(`${tmpPath}/${PRODUCER_CONSUMER}`, { nodes: 5, links: 5 });
+    await editor.selectNode('producer.ipynb');
+    await editor.assertSnapshot('producer-consumer', testInfo);
+    await page.theme.setDarkTheme();
+    await editor.assertSnapshot('producer-consumer', testInfo);
+
+    await editor.open(`${tmpPath}/broken.pipeline`);
+    await expect(editor.errorView).toBeVisible();
+    await editor.assertSnapshot('error-view', testInfo);
+    await page.theme.setLightTheme();
+    await editor.assertSnapshot('error-view', testInfo);
+  });
+});
