@@ -1,1 +1,2 @@
+import '@xyflow/react/dist/base.css';
 import './base.css';

@@ -1,0 +1,157 @@
+import { Handle, NodeProps, Position } from '@xyflow/react';
+import React, { memo, useEffect, useState } from 'react';
+import type { Tekton } from '../tokens';
+import { COMMENT_PORT, INPUT_PORT, OUTPUT_PORT } from './graph';
+import type { PipelineFlowNode } from './types';
+
+const KIND_BADGES: Record<string, { text: string; title: string }> = {
+  notebook: { text: 'NB', title: 'Notebook' },
+  python: { text: 'PY', title: 'Python script' },
+  r: { text: 'R', title: 'R script' }
+};
+const UNSUPPORTED_BADGE = { text: '?', title: 'Not supported by this editor (kept as is)' };
+
+/**
+ * A notebook or script node: kind, label, one summary line, run state and problems.
+ * Its data is small and keeps its identity while unchanged, so `memo` skips re-renders.
+ */
+function PipelineNodeComponent({ data, selected }: NodeProps<PipelineFlowNode>): JSX.Element {
+  const badge = (data.kind && KIND_BADGES[data.kind]) || UNSUPPORTED_BADGE;
+  const errors = data.problems.filter(p => p.severity === 'error');
+  const problemText = data.problems.map(p => p.message).join('\n');
+  const classes = ['jp-tekton-PipelineEditor-node'];
+  if (selected) {
+    classes.push('jp-mod-selected');
+  }
+  if (errors.length) {
+    classes.push('jp-mod-error');
+  } else if (data.problems.length) {
+    classes.push('jp-mod-warning');
+  }
+  if (!data.kind) {
+    classes.push('jp-mod-unsupported');
+  }
+  if (data.runState) {
+    classes.push(`jp-mod-run-${data.runState.status}`);
+  }
+  return (
+    <div
+      className={classes.join(' ')}
+      data-testid="pipeline-node"
+      data-kind={data.kind ?? 'unsupported'}
+      title={data.filename || undefined}
+    >
+      <Handle
+        type="target"
+        position={Position.Left}
+        id={INPUT_PORT}
+        className="jp-tekton-PipelineEditor-handle jp-mod-input"
+        data-testid="node-input"
+        aria-label={`Input of ${data.label}`}
+      />
+      <Handle
+        type="target"
+        position={Position.Top}
+        id={COMMENT_PORT}
+        className="jp-tekton-PipelineEditor-commentHandle"
+        isConnectable={false}
+      />
+      <div className="jp-tekton-PipelineEditor-nodeHeader">
+        <span
+          className={`jp-tekton-PipelineEditor-kind jp-mod-${data.kind ?? 'unsupported'}`}
+          title={badge.title}
+        >
+          {badge.text}
+        </span>
+        <span className="jp-tekton-PipelineEditor-nodeLabel" data-testid="node-label">
+          {data.label || '(no label)'}
+        </span>
+      </div>
+      {errors.length > 0 ? (
+        <div className="jp-tekton-PipelineEditor-nodeSummary jp-mod-error">{errors[0].message}</div>
+      ) : data.summary ? (
+        <div className="jp-tekton-PipelineEditor-nodeSummary">{data.summary}</div>
+      ) : null}
+      {data.runState && <RunBadge state={data.runState} />}
+      {data.problems.length > 0 && (
+        <span
+          className={`jp-tekton-PipelineEditor-problemBadge ${errors.length ? 'jp-mod-error' : 'jp-mod-warning'}`}
+          title={problemText}
+          aria-label={`${data.problems.length} problem${data.problems.length === 1 ? '' : 's'}: ${problemText}`}
+          data-testid="node-problems"
+          role="img"
+        >
+          {data.problems.length}
+        </span>
+      )}
+      <Handle
+        type="source"
+        position={Position.Right}
+        id={OUTPUT_PORT}
+        className="jp-tekton-PipelineEditor-handle jp-mod-output"
+        data-testid="node-output"
+        aria-label={`Output of ${data.label}`}
+      />
+    </div>
+  );
+}
+
+export const PipelineNode = memo(PipelineNodeComponent);
+
+const RUN_SYMBOLS: Record<Tekton.NodeRunStatus, string> = {
+  pending: '',
+  running: '●',
+  succeeded: '✓',
+  failed: '✕',
+  skipped: '–',
+  cancelled: '■'
+};
+
+/** Run state and elapsed time; ticks only while the node is running. */
+function RunBadge({ state }: { state: Tekton.INodeRunState }): JSX.Element {
+  const running = state.status === 'running';
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!running) {
+      return;
+    }
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [running]);
+  const elapsed = formatElapsed(state.startedAt, running ? now : state.finishedAt);
+  const symbol = RUN_SYMBOLS[state.status] ?? '';
+  const text = [symbol, state.status === 'succeeded' || state.status === 'failed' ? '' : state.status, elapsed]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <span
+      className={`jp-tekton-PipelineEditor-runBadge jp-mod-${state.status}`}
+      title={state.message ? `${state.status}: ${state.message}` : state.status}
+      data-testid="node-run-state"
+      data-status={state.status}
+    >
+      {text}
+    </span>
+  );
+}
+
+/** "21s", "2m", "1h 5m"; '' when the start is unknown. */
+export function formatElapsed(startedAt?: string, end?: string | number): string {
+  if (!startedAt) {
+    return '';
+  }
+  const start = Date.parse(startedAt);
+  const stop = typeof end === 'number' ? end : end ? Date.parse(end) : NaN;
+  if (Number.isNaN(start) || Number.isNaN(stop)) {
+    return '';
+  }
+  const seconds = Math.max(0, Math.round((stop - start) / 1000));
+  if (seconds < 60) {
+    return `${seconds}s`;
+  }
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) {
+    return `${minutes}m`;
+  }
+  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
