@@ -103,6 +103,7 @@ def expand_patterns(
     property: str | None = None,  # noqa: A002
     globs_must_match: bool = True,
     whole_directories: bool | None = None,
+    boundary_name: str = "the server root",
 ) -> list[tuple[Path, str]]:
     """Files matched by `patterns` under `base`: (real path, posix path relative to base).
 
@@ -129,13 +130,14 @@ def expand_patterns(
         if not matches:
             if has_glob(pattern) and not globs_must_match:
                 continue
+            verb = "matches no file in" if has_glob(pattern) else "does not exist in"
             raise InvalidRequest(
-                f"{what} '{pattern}' matches no file in '{_shown(base, boundary)}'",
+                f"{what} '{pattern}' {verb} '{_shown(base, boundary)}'",
                 node_id=node_id,
                 property=property,
             )
         for match in matches:
-            _collect(base, match, whole_directories, boundary, found, what, node_id, property)
+            _collect(base, match, whole_directories, (boundary, boundary_name), found, what, node_id, property)
     return sorted(((path, rel) for rel, path in found.items()), key=lambda item: item[1])
 
 
@@ -143,18 +145,18 @@ def _collect(
     base: Path,
     match: str,
     recursive: bool,
-    boundary: Path,
+    bounds: tuple[Path, str],
     found: dict[str, Path],
     what: str,
     node_id: str | None,
     property: str | None,  # noqa: A002
 ) -> None:
+    boundary, boundary_name = bounds
     path = base / match
     real = path.resolve()
     if not real.is_relative_to(boundary):
         raise PathOutsideRoot(
-            f"{what} '{match}' is a symlink to a location outside "
-            f"{'the server root' if boundary != base else 'its folder'}",
+            f"{what} '{match}' is a symlink to a location outside {boundary_name}",
             node_id=node_id,
             property=property,
         )
@@ -170,22 +172,23 @@ def _collect(
         for name in sorted(filenames):
             child = Path(dirpath) / name
             rel = PurePosixPath(match, Path(dirpath).relative_to(path).as_posix(), name)
-            _collect_file(child, rel, boundary, found, what, node_id, property)
+            _collect_file(child, rel, bounds, found, what, node_id, property)
 
 
 def _collect_file(
     child: Path,
     rel: PurePosixPath,
-    boundary: Path,
+    bounds: tuple[Path, str],
     found: dict[str, Path],
     what: str,
     node_id: str | None,
     property: str | None,  # noqa: A002
 ) -> None:
+    boundary, boundary_name = bounds
     real = child.resolve()
     if not real.is_relative_to(boundary):
         raise PathOutsideRoot(
-            f"{what} '{rel.as_posix()}' is a symlink to a location outside the server root",
+            f"{what} '{rel.as_posix()}' is a symlink to a location outside {boundary_name}",
             node_id=node_id,
             property=property,
         )

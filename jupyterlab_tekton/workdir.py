@@ -80,6 +80,7 @@ def collect_outputs(node: IRNode, workdir: Path, artifacts_dir: Path) -> list[Pa
         include_subdirectories=False,
         whole_directories=True,
         boundary=workdir,
+        boundary_name="the working directory",
         what=f"node '{node.display}': declared output",
         node_id=node.id,
         property="outputs",
