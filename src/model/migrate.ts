@@ -291,7 +291,10 @@ function wrapOneOfControls(node: Json): void {
   }
   for (const key of Object.keys(parameters)) {
     const control = controls[key];
-    if (control && !(isPlainObject(parameters[key]) && 'activeControl' in parameters[key])) {
+    const value = parameters[key];
+    // Values already in a later shape (hand-edited files) are left alone.
+    const alreadyWrapped = isPlainObject(value) && ('activeControl' in value || 'widget' in value);
+    if (control && !alreadyWrapped) {
       parameters[key] = { activeControl: control, [control]: parameters[key] };
     }
   }
