@@ -13,10 +13,11 @@ export {
   joinRelative,
   normalizeCpu,
   normalizeMemory,
-  normalizeTimeout
+  normalizeTimeout,
+  parsePipeline
 } from '../model';
 export type { IDiagnostic, INode, IPipelineFlowDocument, IPipelineParameter, PipelineParameterType } from '../model';
 export { validatePipeline } from '../model/validate';
 export { flattenPipeline, topologicalOrder } from '../model/flatten';
 export { getPipelineDefaults, resolveParameters } from '../model/resolve';
-export { resolveNodeFile } from '../model/files';
+export { checkFiles, resolveNodeFile } from '../model/files';
