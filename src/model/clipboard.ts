@@ -247,7 +247,7 @@ export function pasteSelection(
     return { ...copy, nodes: getNodes(copy).map(node => rebaseFilename(node, clipboard.pipelinePath, options.pipelinePath)) };
   });
   const targetId = options.pipelineId ?? doc.primary_pipeline;
-  let document = updatePipeline(doc, targetId, pipeline => {
+  let next = updatePipeline(doc, targetId, pipeline => {
     const appData = isPlainObject(pipeline.app_data) ? pipeline.app_data : {};
     const uiData = isPlainObject(appData.ui_data) ? appData.ui_data : {};
     const existing = Array.isArray(uiData.comments) ? uiData.comments : [];
@@ -258,7 +258,7 @@ export function pasteSelection(
     };
   });
   if (subflows.length) {
-    document = { ...document, pipelines: [...document.pipelines, ...subflows] };
+    next = { ...next, pipelines: [...next.pipelines, ...subflows] };
   }
-  return { document, nodeIds: nodes.map(node => node.id), commentIds: comments.map(comment => comment.id) };
+  return { document: next, nodeIds: nodes.map(node => node.id), commentIds: comments.map(comment => comment.id) };
 }

@@ -255,8 +255,7 @@ export const nodePropertiesSchema: IJsonSchema = {
     filename: {
       type: 'string',
       title: 'File',
-      description: 'Notebook (.ipynb), Python (.py) or R (.r) file, relative to the pipeline file.',
-      minLength: 1
+      description: 'Notebook (.ipynb), Python (.py) or R (.r) file, relative to the pipeline file.'
     },
     runtime_image: inheritableProperties.runtime_image,
     cpu: resourceQuantity('CPU request', 'Number of CPUs (e.g. 0.5) or a quantity such as 500m.'),

@@ -167,11 +167,11 @@ describe('parsePipeline errors', () => {
     doc.pipelines[0].nodes[2].app_data.component_parameters.env_vars = 'A=1';
     const result = parsePipeline(JSON.stringify(doc));
     expect(result.document).not.toBeNull();
-    const typeErrors = result.diagnostics.filter(d => d.code === 'invalid-property');
-    expect(typeErrors.map(d => [d.nodeLabel, d.property])).toEqual([
-      ['producer.ipynb', 'filename'],
-      ['consumer.ipynb', 'memory'],
-      ['setup.py', 'env_vars']
+    const typeErrors = result.diagnostics.filter(d => d.severity === 'error');
+    expect(typeErrors.map(d => [d.code, d.nodeLabel, d.property])).toEqual([
+      ['invalid-property', 'producer.ipynb', 'filename'],
+      ['invalid-resource', 'consumer.ipynb', 'memory'],
+      ['invalid-env-var', 'setup.py', 'env_vars']
     ]);
     expect(typeErrors[0].message).toMatch(/filename.*must be a string, not 42/);
     expect(typeErrors[1].message).toMatch(/"lots" must be a positive number or a Kubernetes quantity/);
