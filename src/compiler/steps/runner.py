@@ -448,7 +448,8 @@ def papermill_engine(nb, src_path, out_path, values, kernel, workdir, log):
         papermill.execute_notebook(src_path, out_path, parameters=values, kernel_name=kernel,
                                    cwd=workdir, progress_bar=False, log_output=True)
         return 0, None
-    except papermill.PapermillExecutionError:
+    except papermill.PapermillExecutionError as e:
+        log.write(str(e) + "\n")  # papermill logs cell outputs but not the error itself
         return 1, None
     finally:
         pm_log.removeHandler(handler)
