@@ -1,23 +1,21 @@
-/**
- * Everything the compiler uses from the pipeline model, in one place. (The model's
- * index did not export validation, flattening and property resolution yet when this
- * was written; once it does, these lines import from '../model' instead.)
- */
+/** Everything the compiler and the CLI use from the pipeline model, in one place. */
 export {
-  basename,
+  checkFiles,
   dirname,
+  flattenPipeline,
   getNodeFilename,
   getNodeKind,
   getNodeLabel,
+  getPipelineDefaults,
   getPrimaryPipeline,
   joinRelative,
   normalizeCpu,
   normalizeMemory,
   normalizeTimeout,
-  parsePipeline
+  parsePipeline,
+  resolveNodeFile,
+  resolveParameters,
+  topologicalOrder,
+  validatePipeline
 } from '../model';
 export type { IDiagnostic, INode, IPipelineFlowDocument, IPipelineParameter, PipelineParameterType } from '../model';
-export { validatePipeline } from '../model/validate';
-export { flattenPipeline, topologicalOrder } from '../model/flatten';
-export { getPipelineDefaults, resolveParameters } from '../model/resolve';
-export { checkFiles, resolveNodeFile } from '../model/files';
