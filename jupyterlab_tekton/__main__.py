@@ -1,0 +1,139 @@
+"""`python -m jupyterlab_tekton run-local --bundle FILE|-`: a local run without a server.
+
+The `tekton-pipeline run` CLI compiles the pipeline (TypeScript) and hands the result to
+this command, so the server and the CLI execute pipelines with the same Python code.
+
+Bundle (JSON, from a file or stdin):
+
+    {
+      ...ICompileResult,          # src/compiler/types.ts: "ir", "uploads", "diagnostics", ...
+      "pipelinePath": "flows/x.pipeline",   # the .pipeline file, relative to "root"
+      "root": "/home/me/project",           # optional: the folder all paths are relative to
+      "parameters": {"alpha": 0.5}          # optional: overrides of ir.parameters[].value
+    }
+
+Only `ir`, `uploads`, `pipelinePath`, `root` and `parameters` are read; other compile
+result fields are ignored. A bundle whose `ir` is null (compile errors) is refused with
+its diagnostics. `--root` overrides the bundle's root (default: the current directory).
+
+Progress goes to stderr, one line per node state change. Exit code: 0 the run succeeded,
+1 it failed, 2 the bundle or a path in it is invalid, 130 it was cancelled (SIGINT or
+SIGTERM stop the running nodes and mark the rest cancelled).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .errors import TektonError
+from .models import FINISHED_NODE, CreateLocalRun, DescribeRun, RunStatus
+from .paths import ServerRoot
+from .runs import LocalRunService
+from .runstore import RunRecord
+
+EXIT = {RunStatus.succeeded: 0, RunStatus.failed: 1, RunStatus.cancelled: 130, RunStatus.interrupted: 130}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m jupyterlab_tekton", description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run-local", help="execute a compiled pipeline bundle on this machine")
+    run.add_argument("--bundle", required=True, help="bundle JSON file, or - for stdin")
+    run.add_argument("--root", help="folder the bundle's paths are relative to (default: bundle root or cwd)")
+    run.add_argument("--runs-root", default="pipeline-runs", help="artifacts folder under the root")
+    run.add_argument("--max-parallelism", type=int, default=os.cpu_count() or 1)
+    run.add_argument("--python", default=sys.executable, help="interpreter running the nodes (needs ipykernel)")
+    run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="override a parameter")
+    run.add_argument("--json", action="store_true", help="print the final run (DescribeRun JSON) on stdout")
+    args = parser.parse_args(argv)
+    try:
+        return asyncio.run(run_local(args))
+    except TektonError as e:
+        where = " ".join(f"{k}={v}" for k, v in (("node", e.node_id), ("property", e.property)) if v)
+        print(f"error: {e.message}" + (f" ({where})" if where else ""), file=sys.stderr)
+        return 2
+
+
+def load_bundle(source: str) -> dict:
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        bundle = json.loads(text)
+    except (OSError, ValueError) as e:
+        raise TektonError(f"cannot read the bundle {source}: {e}") from None
+    if not isinstance(bundle, dict):
+        raise TektonError("the bundle must be a JSON object")
+    if bundle.get("ir") is None:
+        problems = [
+            f"{d.get('nodeLabel') or d.get('nodeId') or 'pipeline'}: {d.get('message')}"
+            for d in bundle.get("diagnostics") or []
+            if isinstance(d, dict) and d.get("severity") == "error"
+        ]
+        raise TektonError("the bundle has no compiled pipeline (ir is null)" + "".join(f"\n  {p}" for p in problems))
+    return bundle
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise TektonError(f"--param expects NAME=VALUE, got '{pair}'")
+        params[name] = value
+    return params
+
+
+async def run_local(args: argparse.Namespace) -> int:
+    bundle = load_bundle(args.bundle)
+    root = ServerRoot(args.root or bundle.get("root") or os.getcwd())
+    try:
+        request = CreateLocalRun(
+            ir=bundle["ir"],
+            uploads=bundle.get("uploads") or [],
+            pipeline_path=bundle.get("pipelinePath") or "",
+            parameters={**(bundle.get("parameters") or {}), **parse_params(args.param)},
+        )
+    except ValidationError as e:
+        first = e.errors(include_url=False)[0]
+        raise TektonError(f"invalid bundle: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+    service = LocalRunService(
+        root=root, runs_root=args.runs_root, python=args.python, max_parallelism=args.max_parallelism
+    )
+    record, values = service.create(request)
+    runner = service.runner_for(record, request.ir, values, listeners=[progress])
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, runner.cancel)
+    print(
+        f"run {record.id}: {len(record.nodes)} node(s), parallelism {service.max_parallelism}, "
+        f"artifacts {root.path / record.artifacts_path}",
+        file=sys.stderr,
+    )
+    result = await runner.run()
+    print(f"run {result.id} {result.status.value}" + (f" ({result.message})" if result.message else "")
+          + (f" in {result.duration_seconds:.1f}s" if result.duration_seconds else ""), file=sys.stderr)
+    if args.json:
+        print(DescribeRun.model_validate(result.model_dump()).model_dump_json(indent=2))
+    return EXIT.get(result.status, 1)
+
+
+def progress(record: RunRecord, task_name: str) -> None:
+    node = next(n for n in record.nodes if n.task_name == task_name)
+    parts = [f"{node.task_name:<24} {node.status.value}"]
+    if node.status in FINISHED_NODE and node.duration_seconds is not None:
+        parts.append(f"{node.duration_seconds:.1f}s")
+    if node.message and node.status.value != "succeeded":
+        parts.append(f"- {node.message}")
+    if node.notebook_path and node.status in FINISHED_NODE:
+        parts.append(f"-> {node.notebook_path}")
+    print("  " + " ".join(parts), file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
