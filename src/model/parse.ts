@@ -14,6 +14,13 @@ export interface IParseOptions {
   maxBytes?: number;
 }
 
+/**
+ * Diagnostics of parsePipeline: errors for what makes the file unreadable (document
+ * null) and for broken structure inside a readable one (links to missing nodes, missing
+ * sub-pipelines, values of the wrong JSON type); warnings for what migration or cleanup
+ * noticed. Invalid but well-typed values (memory -2, a bad image name) are reported by
+ * validatePipeline, which repeats all of these checks.
+ */
 export interface IParseResult {
   /** The migrated document, or null when it cannot be used (see diagnostics). */
   document: IPipelineFlowDocument | null;
@@ -82,7 +89,7 @@ function parseUnsafe(text: string, options: IParseOptions): IParseResult {
   }
   return {
     document: migration.document,
-    diagnostics: [...migration.diagnostics, ...checkDocumentContent(migration.document)],
+    diagnostics: [...migration.diagnostics, ...checkDocumentContent(migration.document, { typesOnly: true })],
     fromVersion: migration.fromVersion
   };
 }

@@ -7,7 +7,7 @@ import { getNodeParameters } from './access';
 import { nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
 import { isPlainObject } from './json';
 import { checkImageReference } from './image';
-import { checkSchema, describeValue, ISchemaProblem } from './schemaCheck';
+import { checkSchema, describeValue, ICheckOptions, ISchemaProblem } from './schemaCheck';
 import { IJsonSchema, nodePropertiesSchema, pipelinePropertiesSchema } from './schema';
 import type { IDiagnostic, INode, IPipeline } from './types';
 
@@ -98,14 +98,14 @@ function describePath(problem: ISchemaProblem, schema: IJsonSchema): string {
 }
 
 /** Schema problems of a generic node's properties (label + component_parameters). */
-export function checkNodeProperties(node: INode, pointer?: string): IDiagnostic[] {
+export function checkNodeProperties(node: INode, pointer?: string, options: ICheckOptions = {}): IDiagnostic[] {
   const diagnostics: IDiagnostic[] = [];
   const appData = isPlainObject(node.app_data) ? node.app_data : {};
   const values: Record<string, unknown> = { ...effectiveValues(getNodeParameters(node)) };
   if (appData.label !== undefined && appData.label !== null) {
     values.label = appData.label;
   }
-  for (const problem of checkSchema(values, nodePropertiesSchema)) {
+  for (const problem of checkSchema(values, nodePropertiesSchema, [], options)) {
     const property = String(problem.path[0] ?? '');
     diagnostics.push(
       nodeDiagnostic(node, 'error', codeFor(property), property, problemText(problem, values[property], nodePropertiesSchema), {
@@ -117,7 +117,7 @@ export function checkNodeProperties(node: INode, pointer?: string): IDiagnostic[
 }
 
 /** Schema problems of a pipeline's app_data.properties (name, defaults, parameters). */
-export function checkPipelineProperties(pipeline: IPipeline, pointer?: string): IDiagnostic[] {
+export function checkPipelineProperties(pipeline: IPipeline, pointer?: string, options: ICheckOptions = {}): IDiagnostic[] {
   const appData = isPlainObject(pipeline.app_data) ? pipeline.app_data : {};
   const properties = appData.properties;
   if (properties === undefined) {
@@ -130,7 +130,7 @@ export function checkPipelineProperties(pipeline: IPipeline, pointer?: string): 
   if (isPlainObject(properties.pipeline_defaults)) {
     values.pipeline_defaults = effectiveValues(properties.pipeline_defaults);
   }
-  return checkSchema(values, pipelinePropertiesSchema).map(problem => {
+  return checkSchema(values, pipelinePropertiesSchema, [], options).map(problem => {
     const isDefault = problem.path[0] === 'pipeline_defaults' && problem.path.length > 1;
     const property = problem.path.slice(0, isDefault ? 2 : 1).map(String).join('.');
     const rest = problem.path.slice(isDefault ? 2 : 1);

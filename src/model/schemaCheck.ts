@@ -69,11 +69,20 @@ export function describeValue(value: unknown): string {
   return String(value);
 }
 
+export interface ICheckOptions {
+  /**
+   * Only report values of the wrong JSON type (a number where a string belongs), not
+   * values that break bounds, patterns, enums or required fields.
+   */
+  typesOnly?: boolean;
+}
+
 /** Problems of `value` against `schema`; [] when it conforms. */
 export function checkSchema(
   value: unknown,
   schema: IJsonSchema,
-  path: (string | number)[] = []
+  path: (string | number)[] = [],
+  options: ICheckOptions = {}
 ): ISchemaProblem[] {
   const problems: ISchemaProblem[] = [];
   const report = (message: string) => problems.push({ path, title: schema.title, message });
@@ -86,6 +95,26 @@ export function checkSchema(
       return problems;
     }
   }
+  if (!options.typesOnly) {
+    problems.push(...checkConstraints(value, schema, path));
+  }
+  if (Array.isArray(value) && schema.items) {
+    value.forEach((item, index) => problems.push(...checkSchema(item, schema.items!, [...path, index], options)));
+  }
+  if (isPlainObject(value)) {
+    for (const [key, propertySchema] of Object.entries(schema.properties ?? {})) {
+      if (value[key] !== undefined) {
+        problems.push(...checkSchema(value[key], propertySchema, [...path, key], options));
+      }
+    }
+  }
+  return problems;
+}
+
+/** Everything but the type: enum, bounds, lengths, pattern, uniqueness, required keys. */
+function checkConstraints(value: unknown, schema: IJsonSchema, path: (string | number)[]): ISchemaProblem[] {
+  const problems: ISchemaProblem[] = [];
+  const report = (message: string) => problems.push({ path, title: schema.title, message });
   if (schema.enum && !schema.enum.some(option => option === value)) {
     report(
       `must be one of ${schema.enum.map(option => JSON.stringify(option)).join(', ')}, not ${describeValue(value)}`
@@ -113,9 +142,6 @@ export function checkSchema(
     }
   }
   if (Array.isArray(value)) {
-    if (schema.items) {
-      value.forEach((item, index) => problems.push(...checkSchema(item, schema.items!, [...path, index])));
-    }
     if (schema.uniqueItems) {
       const seen = new Set<string>();
       for (const item of value) {
@@ -134,11 +160,6 @@ export function checkSchema(
       if (present === undefined || present === null || present === '') {
         const title = schema.properties?.[key]?.title ?? key;
         problems.push({ path: [...path, key], title, message: 'is required' });
-      }
-    }
-    for (const [key, propertySchema] of Object.entries(schema.properties ?? {})) {
-      if (value[key] !== undefined) {
-        problems.push(...checkSchema(value[key], propertySchema, [...path, key]));
       }
     }
   }

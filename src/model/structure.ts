@@ -7,6 +7,7 @@ import { getNodeKind, getNodeLabel, getNodes, getPrimaryPipeline } from './acces
 import { nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
 import { isPlainObject } from './json';
 import { checkNodeProperties, checkPipelineProperties } from './propertyCheck';
+import type { ICheckOptions } from './schemaCheck';
 import type { IDiagnostic, INode, IPipelineFlowDocument } from './types';
 
 const KNOWN_NODE_TYPES = new Set([
@@ -169,8 +170,13 @@ function checkNodeShape(node: unknown, where: string, nodeIds: Set<string>): IDi
   return problems;
 }
 
-/** Problems inside a well-shaped document; the document stays editable. */
-export function checkDocumentContent(doc: IPipelineFlowDocument): IDiagnostic[] {
+/**
+ * Problems inside a well-shaped document. With `typesOnly` (what parsePipeline uses),
+ * property values are only checked for their JSON type; values that are well-typed but
+ * invalid (memory -2, a malformed image) are left to validatePipeline, so that the
+ * editor can show them on the canvas.
+ */
+export function checkDocumentContent(doc: IPipelineFlowDocument, options: ICheckOptions = {}): IDiagnostic[] {
   const problems: IDiagnostic[] = [];
   const pipelineIds = new Set(doc.pipelines.map(pipeline => pipeline.id));
   doc.pipelines.forEach((pipeline, p) => {
@@ -219,7 +225,7 @@ export function checkDocumentContent(doc: IPipelineFlowDocument): IDiagnostic[] 
         }
       }
       if (getNodeKind(node) !== null) {
-        problems.push(...checkNodeProperties(node, where).map(d => ({ ...d, ...extra })));
+        problems.push(...checkNodeProperties(node, where, options).map(d => ({ ...d, ...extra })));
       }
     });
     const uiData = isPlainObject(pipeline.app_data) ? pipeline.app_data.ui_data : undefined;
@@ -240,7 +246,7 @@ export function checkDocumentContent(doc: IPipelineFlowDocument): IDiagnostic[] 
   });
   const primary = getPrimaryPipeline(doc);
   if (primary) {
-    problems.push(...checkPipelineProperties(primary, `/pipelines/${doc.pipelines.indexOf(primary)}`));
+    problems.push(...checkPipelineProperties(primary, `/pipelines/${doc.pipelines.indexOf(primary)}`, options));
   }
   return problems;
 }

@@ -5,7 +5,8 @@ import {
   getPrimaryPipeline,
   IPipelineFlowDocument,
   parsePipeline,
-  serializePipeline
+  serializePipeline,
+  validatePipeline
 } from '../../src/model';
 import { CLI_DIR, FIXTURES_ROOT, findPipelineFixtures, readFixture, seededRandom, VALIDATION_DIR } from './helpers';
 
@@ -163,7 +164,7 @@ describe('parsePipeline errors', () => {
   it('reports wrong property types with node and property', () => {
     const doc = JSON.parse(readFixture('elyra/cypress/fixtures/pipelines/producer-consumer.pipeline'));
     doc.pipelines[0].nodes[0].app_data.component_parameters.filename = 42;
-    doc.pipelines[0].nodes[1].app_data.component_parameters.memory = 'lots';
+    doc.pipelines[0].nodes[1].app_data.component_parameters.memory = true;
     doc.pipelines[0].nodes[2].app_data.component_parameters.env_vars = 'A=1';
     const result = parsePipeline(JSON.stringify(doc));
     expect(result.document).not.toBeNull();
@@ -174,7 +175,23 @@ describe('parsePipeline errors', () => {
       ['invalid-env-var', 'setup.py', 'env_vars']
     ]);
     expect(typeErrors[0].message).toMatch(/filename.*must be a string, not 42/);
-    expect(typeErrors[1].message).toMatch(/"lots" must be a positive number or a Kubernetes quantity/);
+    expect(typeErrors[1].message).toMatch(/memory.*must be a number or a string, not true/);
+  });
+
+  it('leaves well-typed but invalid values to validatePipeline, so the canvas can show them', () => {
+    const result = parsePipeline(readFixture(`${VALIDATION_DIR}/generic_invalid_node_property_hardware_resources.pipeline`));
+    expect(result.document).not.toBeNull();
+    expect(result.diagnostics).toEqual([]);
+    const doc = JSON.parse(readFixture('elyra/cypress/fixtures/pipelines/producer-consumer.pipeline'));
+    doc.pipelines[0].nodes[1].app_data.component_parameters.memory = 'lots';
+    doc.pipelines[0].nodes[1].app_data.component_parameters.runtime_image = 'Bad Image';
+    const parsed = parsePipeline(JSON.stringify(doc));
+    expect(parsed.diagnostics).toEqual([]);
+    const problems = validatePipeline(parsed.document!).map(d => [d.code, d.property]);
+    expect(problems).toEqual([
+      ['invalid-image', 'runtime_image'],
+      ['invalid-resource', 'memory']
+    ]);
   });
 
   it('refuses files over the size limit without parsing them', () => {
