@@ -4,7 +4,13 @@
  */
 import * as fs from 'fs';
 import {
+  connect,
+  copySelection,
   flattenPipeline,
+  moveNodes,
+  pasteSelection,
+  removeNodes,
+  setNodeProperty,
   getLinks,
   getNodeLabel,
   getNodes,
@@ -94,6 +100,16 @@ function exercise(text: string): void {
     }
   }
   expect(parsePipeline(serializePipeline(doc)).document).not.toBeNull();
+  // Editing operations on whatever was accepted must not throw either.
+  const ids = doc.pipelines.flatMap(p => getNodes(p).map(n => n.id));
+  if (ids.length >= 2) {
+    connect(doc, ids[0], ids[1]);
+    moveNodes(doc, [{ id: ids[1], x: 1, y: 1 }]);
+    setNodeProperty(doc, ids[0], 'memory', 1);
+    const pasted = pasteSelection(doc, copySelection(doc, ids.slice(0, 2)), { x: 10, y: 10 });
+    expect(pasted.error).toBeUndefined();
+    removeNodes(pasted.document, [ids[0]]);
+  }
 }
 
 describe('parsePipeline never throws', () => {
