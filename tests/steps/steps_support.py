@@ -3,15 +3,15 @@
 `run_task()` plays one TaskRun the way Tekton would: fetch.sh, run.sh (onError: continue,
 its exit code written to a file as Tekton's entrypoint does), then save.sh, each a `sh`
 subprocess with only the environment variables that step gets in the pod. The pod's
-/workspace is a temp dir; $HOME is an empty dir the tests check stays empty.
+/workspace is a temp dir; the transfer steps' $HOME is an empty dir the tests check stays empty.
 """
 import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 TESTS = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TESTS))
@@ -44,7 +44,6 @@ class TaskResult:
     fetch: subprocess.CompletedProcess
     run: Optional[subprocess.CompletedProcess] = None
     save: Optional[subprocess.CompletedProcess] = None
-    steps: List[str] = field(default_factory=list)
 
     @property
     def exit_code(self):
@@ -59,17 +58,18 @@ def base_env(home, path_dirs):
 
 
 def run_task(minio, tmp_path, prefix, task, node_file, kind="notebook", inputs_from=(), outputs=(),
-             parameters=None, parameter_types=None, python_dir=None, extra_run_env=None):
+             parameters=None, parameter_types=None, python_dir=None, extra_run_env=None,
+             system_dirs=("/usr/local/bin", "/usr/bin", "/bin"), save_env_extra=None):
     """Plays fetch → run → save for one task; returns a TaskResult."""
     pod = tmp_path / ("pod-" + task)
     ws, home = pod / "workspace", pod / "home"
     exit_code_file = pod / "tekton" / "steps" / "step-run" / "exitCode"
-    for d in (ws, home, exit_code_file.parent):
+    run_home = pod / "run-home"  # each container has its own $HOME; only the transfer one is checked
+    for d in (ws, home, run_home, exit_code_file.parent):
         d.mkdir(parents=True)
     workdir, tekton_dir = ws / "node", ws / ".tekton"
-    system_dirs = ["/usr/local/bin", "/usr/bin", "/bin"]
-    transfer_path = [minio.mc_bin.parent] + system_dirs
-    run_path = ([python_dir] if python_dir else [Path(sys.executable).parent]) + system_dirs
+    transfer_path = [minio.mc_bin.parent, "/usr/bin", "/bin"]
+    run_path = [python_dir or Path(sys.executable).parent] + list(system_dirs)
     storage = {
         "TEKTON_S3_ENDPOINT": minio.endpoint,
         "TEKTON_S3_BUCKET": minio.bucket,
@@ -83,7 +83,7 @@ def run_task(minio, tmp_path, prefix, task, node_file, kind="notebook", inputs_f
                      TEKTON_INPUTS_FROM=" ".join(inputs_from), TEKTON_WORKDIR=str(workdir),
                      TEKTON_RUNNER=str(tekton_dir / "runner.py"))
     spec = [{"name": k, "type": (parameter_types or {}).get(k, "String")} for k in (parameters or {})]
-    run_env = dict(base_env(home, run_path), TEKTON_WORKDIR=str(workdir),
+    run_env = dict(base_env(run_home, run_path), TEKTON_WORKDIR=str(workdir),
                    TEKTON_RUNNER=str(tekton_dir / "runner.py"),
                    TEKTON_ARTIFACTS_DIR=str(tekton_dir / "artifacts"), TEKTON_NODE_KIND=kind,
                    TEKTON_NODE_FILE=node_file, TEKTON_PARAMETERS_SPEC=json.dumps(spec),
@@ -91,9 +91,10 @@ def run_task(minio, tmp_path, prefix, task, node_file, kind="notebook", inputs_f
     save_env = dict(base_env(home, transfer_path), **storage, TEKTON_WORKDIR=str(workdir),
                     TEKTON_ARTIFACTS_DIR=str(tekton_dir / "artifacts"),
                     TEKTON_OUTPUTS="\n".join(outputs), TEKTON_RUN_EXIT_CODE_FILE=str(exit_code_file))
+    save_env.update(save_env_extra or {})
 
     def step(name, env):
-        return subprocess.run(["sh", str(STEPS / name)], env=env, cwd=str(ws), stdin=subprocess.DEVNULL,
+        return subprocess.run(["/bin/sh", str(STEPS / name)], env=env, cwd=str(ws), stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300)
 
     result = TaskResult(workspace=ws, home=home, fetch=step("fetch.sh", fetch_env))
@@ -103,6 +104,7 @@ def run_task(minio, tmp_path, prefix, task, node_file, kind="notebook", inputs_f
     exit_code_file.write_text(str(result.run.returncode))  # onError: continue records it
     result.save = step("save.sh", save_env)
     return result
+
 
 # A value that would run commands if anything spliced it into shell or code.
 TRICKY = "it's \"quoted\" $(touch pwned-dollar) `touch pwned-backtick`\nsecond line; rm -rf /tmp/nothing \\ end"

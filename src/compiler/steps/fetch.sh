@@ -5,13 +5,14 @@ S="s3/$TEKTON_S3_BUCKET/$TEKTON_RUN_PREFIX"
 # mc keeps its config (with the keys) in the workspace only while this step runs.
 export MC_CONFIG_DIR="$T/mc"
 trap 'rm -rf "$MC_CONFIG_DIR"' EXIT
+get() { mc -q cp -r "$1" "$2" || { echo "fetch: cannot download $1" >&2; exit 1; }; }
 mkdir -p "$W" "$T"
 printf '%s\n%s\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" |
   mc -q alias set s3 "$TEKTON_S3_ENDPOINT" >/dev/null
-mc -q cp -r "$S/_tekton/" "$T/"
+get "$S/_tekton/" "$T/"
 [ -f "$TEKTON_RUNNER" ] || { echo "fetch: no $S/_tekton/${TEKTON_RUNNER##*/}" >&2; exit 1; }
-mc -q cp -r "$S/_sources/$TEKTON_TASK/" "$W/"
+get "$S/_sources/$TEKTON_TASK/" "$W/"
 set -f
 for t in ${TEKTON_INPUTS_FROM:-}; do
-  if [ -n "$(mc ls -r "$S/$t/outputs/")" ]; then mc -q cp -r "$S/$t/outputs/" "$W/"; fi
+  if [ -n "$(mc ls -r "$S/$t/outputs/")" ]; then get "$S/$t/outputs/" "$W/"; fi
 done
