@@ -1,24 +1,32 @@
-"""`python -m jupyterlab_tekton run-local --bundle FILE|-`: a local run without a server.
+"""`python -m jupyterlab_tekton`: what the `tekton-pipeline` CLI hands to Python.
 
-The `tekton-pipeline run` CLI compiles the pipeline (TypeScript) and hands the result to
-this command, so the server and the CLI execute pipelines with the same Python code.
+    run-local [--bundle FILE|-] [--root DIR] [--parallelism N] [--param NAME=VALUE]... [--json]
+    config get NAME | config list
 
-Bundle (JSON, from a file or stdin):
+`run-local` executes a compiled pipeline on this machine with the same code as the
+server's POST /tekton/runs/local (the CLI compiles in TypeScript, then pipes the result
+here), so a pipeline runs the same way from JupyterLab and from a terminal.
+
+Bundle (JSON, from stdin by default, or a file):
 
     {
-      ...ICompileResult,          # src/compiler/types.ts: "ir", "uploads", "diagnostics", ...
-      "pipelinePath": "flows/x.pipeline",   # the .pipeline file, relative to "root"
-      "root": "/home/me/project",           # optional: the folder all paths are relative to
-      "parameters": {"alpha": 0.5}          # optional: overrides of ir.parameters[].value
+      "ir": {...}, "uploads": [...],          # ICompileResult.ir / .uploads (src/compiler/types.ts)
+      "pipeline_path": "flows/x.pipeline",    # the .pipeline file, relative to the root
+      "parameters": {"alpha": 0.5},           # optional: overrides of ir.parameters[].value
+      "root": "/home/me/project"              # optional: the folder all paths are relative to
     }
 
-Only `ir`, `uploads`, `pipelinePath`, `root` and `parameters` are read; other compile
-result fields are ignored. A bundle whose `ir` is null (compile errors) is refused with
-its diagnostics. `--root` overrides the bundle's root (default: the current directory).
+That is the server's `CreateLocalRun` body; a whole compile result with `pipelinePath`
+(camelCase) is accepted too, its other fields are ignored, and one whose `ir` is null
+(compile errors) is refused with its diagnostics. `--root` wins over the bundle's root;
+the default is the current directory. Artifacts go to `<root>/<runs root>/<pipeline>/<run-id>/`.
 
 Progress goes to stderr, one line per node state change. Exit code: 0 the run succeeded,
 1 it failed, 2 the bundle or a path in it is invalid, 130 it was cancelled (SIGINT or
 SIGTERM stop the running nodes and mark the rest cancelled).
+
+`config get NAME` prints a runtime configuration (DescribeRuntimeConfig JSON, never a
+secret); `config list` prints `{"runtime_configs": [...]}`. Exit code 1 when not found.
 """
 from __future__ import annotations
 
@@ -45,15 +53,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m jupyterlab_tekton", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run-local", help="execute a compiled pipeline bundle on this machine")
-    run.add_argument("--bundle", required=True, help="bundle JSON file, or - for stdin")
+    run.add_argument("--bundle", default="-", help="bundle JSON file, or - for stdin (default)")
     run.add_argument("--root", help="folder the bundle's paths are relative to (default: bundle root or cwd)")
     run.add_argument("--runs-root", default="pipeline-runs", help="artifacts folder under the root")
-    run.add_argument("--max-parallelism", type=int, default=os.cpu_count() or 1)
+    run.add_argument("--parallelism", "--max-parallelism", dest="max_parallelism", type=int, default=os.cpu_count() or 1)
     run.add_argument("--python", default=sys.executable, help="interpreter running the nodes (needs ipykernel)")
     run.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="override a parameter")
     run.add_argument("--json", action="store_true", help="print the final run (DescribeRun JSON) on stdout")
+    config = commands.add_parser("config", help="read runtime configurations (no secrets)")
+    config_commands = config.add_subparsers(dest="config_command", required=True)
+    config_get = config_commands.add_parser("get", help="print one configuration as JSON")
+    config_get.add_argument("name")
+    config_list = config_commands.add_parser("list", help="print all configurations as JSON")
+    for sub in (config_get, config_list):
+        sub.add_argument("--config-dir", help="runtime configurations folder (default: the server's)")
     args = parser.parse_args(argv)
     try:
+        if args.command == "config":
+            return config_command(args)
         return asyncio.run(run_local(args))
     except TektonError as e:
         where = " ".join(f"{k}={v}" for k, v in (("node", e.node_id), ("property", e.property)) if v)
@@ -96,7 +113,7 @@ async def run_local(args: argparse.Namespace) -> int:
         request = CreateLocalRun(
             ir=bundle["ir"],
             uploads=bundle.get("uploads") or [],
-            pipeline_path=bundle.get("pipelinePath") or "",
+            pipeline_path=bundle.get("pipeline_path") or bundle.get("pipelinePath") or "",
             parameters={**(bundle.get("parameters") or {}), **parse_params(args.param)},
         )
     except ValidationError as e:
@@ -121,6 +138,23 @@ async def run_local(args: argparse.Namespace) -> int:
     if args.json:
         print(DescribeRun.model_validate(result.model_dump()).model_dump_json(indent=2))
     return EXIT.get(result.status, 1)
+
+
+def config_command(args: argparse.Namespace) -> int:
+    from .app import default_runtime_configs_dir
+    from .config import RuntimeConfigStore
+    from .models import ListRuntimeConfigsResponse
+
+    store = RuntimeConfigStore(args.config_dir or default_runtime_configs_dir())
+    if args.config_command == "list":
+        print(ListRuntimeConfigsResponse(runtime_configs=store.list()).model_dump_json(indent=2))
+        return 0
+    try:
+        print(store.get(args.name).model_dump_json(indent=2))
+    except TektonError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def progress(record: RunRecord, task_name: str) -> None:

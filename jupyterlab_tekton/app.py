@@ -22,6 +22,10 @@ from .runs import LocalRunService
 from .storage import ObjectStorage, S3ObjectStorage
 
 
+def default_runtime_configs_dir() -> str:
+    return str(Path(jupyter_data_dir()) / "tekton" / "runtime-configs")
+
+
 class TektonApp(ExtensionApp):
     name = "jupyterlab_tekton"
     load_other_extensions = True
@@ -65,7 +69,7 @@ class TektonApp(ExtensionApp):
 
     @default("runtime_configs_dir")
     def _default_configs_dir(self) -> str:
-        return str(Path(jupyter_data_dir()) / "tekton" / "runtime-configs")
+        return default_runtime_configs_dir()
 
     def initialize_settings(self) -> None:
         root = ServerRoot(self.serverapp.root_dir)

@@ -14,7 +14,7 @@ the event loop:
   the step's environment, in a fresh temporary working directory laid out like the
   task's (see workdir.py); the runner writes the executed notebook, `run.log` and
   `status.json` into `<run folder>/<task>/`, declared outputs are copied to
-  `<task>/outputs/`;
+  `<task>/outputs/` as the save step does (a missing output is a warning);
 - `cancel()` stops the running process trees and marks what remains `cancelled`;
 - a node `timeout` (Go duration) is enforced; `retries` are not (local runs are for
   trying things out).
@@ -253,12 +253,19 @@ class SubprocessLocalRunner(LocalRunner):
                 exit_code, message = await self._spawn(node, runner, workdir, artifacts)
                 if self.cancel_requested and exit_code != 0:
                     status = NodeStatus.cancelled
-                elif exit_code == 0:
-                    copied = await asyncio.to_thread(workdirs.collect_outputs, node, workdir, artifacts)
+                else:
+                    # Like the save step: outputs are saved whatever the exit code.
+                    copied, warnings = await asyncio.to_thread(
+                        workdirs.collect_outputs, node, workdir, artifacts
+                    )
                     outputs = [self.root.relative(p) for p in copied]
-                    status = NodeStatus.succeeded
-                elif message is None:
-                    message = f"exit code {exit_code}"
+                    for warning in warnings:
+                        self._append_log(artifacts, f"[save] warning: {warning}\n")
+                    if exit_code == 0:
+                        status = NodeStatus.succeeded
+                        message = "; ".join(warnings) or None
+                    elif message is None:
+                        message = f"exit code {exit_code}"
         except TektonError as e:
             message = e.message
             self._append_log(artifacts, f"[local runner] {e.message}\n")

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from .models import IRNode
+from .errors import InvalidRequest, PathOutsideRoot
 from .paths import ServerRoot, expand_patterns
 from .steps import node_file
 
@@ -66,30 +67,43 @@ def prepare(node: IRNode, root: ServerRoot, run_dir: Path, parent: Path | None =
     return workdir
 
 
-def collect_outputs(node: IRNode, workdir: Path, artifacts_dir: Path) -> list[Path]:
+def collect_outputs(node: IRNode, workdir: Path, artifacts_dir: Path) -> tuple[list[Path], list[str]]:
     """Copy the declared outputs into `<artifacts>/outputs/`, keeping their relative paths.
 
-    A plain name that was not produced fails the node (as Elyra's bootstrapper does); a
-    glob may match nothing. Returns the copied files.
+    Same rules as the Tekton save step (save.sh): an output that matched no file is a
+    warning, listed in `<artifacts>/missing-outputs.txt`, not a failure. An output that is
+    a symlink leaving the working directory is not copied (a warning too).
+    Returns (copied files, warnings).
     """
-    if not node.outputs:
-        return []
-    matched = expand_patterns(
-        workdir,
-        node.outputs,
-        include_subdirectories=False,
-        whole_directories=True,
-        boundary=workdir,
-        boundary_name="the working directory",
-        what=f"node '{node.display}': declared output",
-        node_id=node.id,
-        property="outputs",
-        globs_must_match=False,
-    )
-    copied = []
-    for path, rel in matched:
-        target = artifacts_dir / OUTPUTS / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, target)
-        copied.append(target)
-    return copied
+    copied: list[Path] = []
+    warnings: list[str] = []
+    missing: list[str] = []
+    for pattern in node.outputs:
+        try:
+            matched = expand_patterns(
+                workdir,
+                [pattern],
+                include_subdirectories=False,
+                whole_directories=True,
+                boundary=workdir,
+                boundary_name="the working directory",
+                what="declared output",
+                node_id=node.id,
+                property="outputs",
+                globs_must_match=True,
+            )
+        except PathOutsideRoot as e:
+            warnings.append(f"{e.message}; not saved")
+            continue
+        except InvalidRequest:
+            warnings.append(f"declared output '{pattern}' matched no file")
+            missing.append(pattern)
+            continue
+        for path, rel in matched:
+            target = artifacts_dir / OUTPUTS / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+            copied.append(target)
+    if missing:
+        (artifacts_dir / "missing-outputs.txt").write_text("".join(f"{m}\n" for m in missing))
+    return copied, warnings
