@@ -2,6 +2,7 @@ import { Handle, NodeProps, Position } from '@xyflow/react';
 import React, { memo, useEffect, useState } from 'react';
 import type { Tekton } from '../tokens';
 import { COMMENT_PORT, INPUT_PORT, OUTPUT_PORT } from './graph';
+import { problemText } from './messages';
 import type { PipelineFlowNode } from './types';
 
 const KIND_BADGES: Record<string, { text: string; title: string }> = {
@@ -18,7 +19,9 @@ const UNSUPPORTED_BADGE = { text: '?', title: 'Not supported by this editor (kep
 function PipelineNodeComponent({ data, selected }: NodeProps<PipelineFlowNode>): JSX.Element {
   const badge = (data.kind && KIND_BADGES[data.kind]) || UNSUPPORTED_BADGE;
   const errors = data.problems.filter(p => p.severity === 'error');
-  const problemText = data.problems.map(p => p.message).join('\n');
+  const tooltip = data.problems
+    .map(p => (p.property ? `${p.property}: ${problemText(p)}` : problemText(p)))
+    .join('\n');
   const classes = ['jp-tekton-PipelineEditor-node'];
   if (selected) {
     classes.push('jp-mod-selected');
@@ -68,7 +71,7 @@ function PipelineNodeComponent({ data, selected }: NodeProps<PipelineFlowNode>):
         </span>
       </div>
       {errors.length > 0 ? (
-        <div className="jp-tekton-PipelineEditor-nodeSummary jp-mod-error">{errors[0].message}</div>
+        <div className="jp-tekton-PipelineEditor-nodeSummary jp-mod-error">{problemText(errors[0])}</div>
       ) : data.summary ? (
         <div className="jp-tekton-PipelineEditor-nodeSummary">{data.summary}</div>
       ) : null}
@@ -76,8 +79,8 @@ function PipelineNodeComponent({ data, selected }: NodeProps<PipelineFlowNode>):
       {data.problems.length > 0 && (
         <span
           className={`jp-tekton-PipelineEditor-problemBadge ${errors.length ? 'jp-mod-error' : 'jp-mod-warning'}`}
-          title={problemText}
-          aria-label={`${data.problems.length} problem${data.problems.length === 1 ? '' : 's'}: ${problemText}`}
+          title={tooltip}
+          aria-label={`${data.problems.length} problem${data.problems.length === 1 ? '' : 's'}: ${tooltip}`}
           data-testid="node-problems"
           role="img"
         >

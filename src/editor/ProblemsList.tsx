@@ -2,6 +2,7 @@ import { caretDownIcon, errorIcon, infoIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 import type { IDiagnostic } from '../model/types';
 import { useEditorContext } from './context';
+import { problemText } from './messages';
 
 /**
  * The pipeline's problems, one per line; clicking a node's problem selects the node and
@@ -58,7 +59,7 @@ export function ProblemsList(props: {
                 {d.nodeId ? d.nodeLabel || d.nodeId : trans.__('Pipeline')}
                 {d.property ? ` · ${d.property}` : ''}
               </span>
-              <span className="jp-tekton-PipelineEditor-problemMessage">{d.message}</span>
+              <span className="jp-tekton-PipelineEditor-problemMessage">{problemText(d)}</span>
             </button>
           </li>
         ))}

@@ -25,6 +25,7 @@ import {
 } from '../model';
 import type { IDiagnostic, INode, IPipelineFlowDocument } from '../model/types';
 import { useEditorContext, useEditorState } from './context';
+import { problemText } from './messages';
 import { relativeToPipeline } from './paths';
 
 /** FormComponent is typed for JSON form data; our documents are typed interfaces. */
@@ -359,25 +360,46 @@ function FileField(props: FieldProps<string>): JSX.Element {
     }
   }, [services, model, onChange]);
   return (
-    <div className="jp-tekton-PipelineEditor-fileField">
-      <input
-        id={idSchema.$id}
-        className="form-control"
-        type="text"
-        value={formData ?? ''}
-        placeholder={(props.uiSchema?.['ui:placeholder'] as string) ?? ''}
-        disabled={disabled || readonly}
-        onChange={event => onChange(event.target.value === '' ? undefined : event.target.value)}
-      />
-      <button
-        type="button"
-        className="jp-Button jp-mod-styled jp-mod-reject"
-        data-testid="node-file-browse"
-        disabled={disabled || readonly}
-        onClick={() => void browse()}
-      >
-        {trans.__('Browse…')}
-      </button>
+    <>
+      <FieldTitle schema={props.schema} htmlFor={idSchema.$id} />
+      <div className="jp-tekton-PipelineEditor-fileField">
+        <input
+          id={idSchema.$id}
+          className="form-control"
+          type="text"
+          value={formData ?? ''}
+          placeholder={(props.uiSchema?.['ui:placeholder'] as string) ?? ''}
+          disabled={disabled || readonly}
+          onChange={event => onChange(event.target.value === '' ? undefined : event.target.value)}
+        />
+        <button
+          type="button"
+          className="jp-Button jp-mod-styled jp-mod-reject"
+          data-testid="node-file-browse"
+          disabled={disabled || readonly}
+          onClick={() => void browse()}
+        >
+          {trans.__('Browse…')}
+        </button>
+      </div>
+    </>
+  );
+}
+
+/** Label and description of a custom field (rjsf shows none for `ui:field` fields). */
+function FieldTitle(props: { schema: RJSFSchema; htmlFor?: string }): JSX.Element | null {
+  const { title, description } = props.schema;
+  if (!title && !description) {
+    return null;
+  }
+  return (
+    <div className="jp-FormGroup-compactTitle">
+      {title && (
+        <label className="jp-FormGroup-fieldLabel jp-FormGroup-contentItem" htmlFor={props.htmlFor}>
+          {title}
+        </label>
+      )}
+      {description && <div className="jp-FormGroup-description">{description}</div>}
     </div>
   );
 }
@@ -392,36 +414,43 @@ function NodeParametersField(props: FieldProps<string[]>): JSX.Element {
   const selected = new Set(props.formData ?? []);
   // Keep references to parameters that no longer exist visible, so they can be removed.
   const all = [...names, ...Array.from(selected).filter(n => !names.includes(n))];
+  const title = <FieldTitle schema={props.schema} />;
   if (all.length === 0) {
     return (
-      <p className="jp-tekton-PipelineEditor-panelHint">
-        {trans.__('The pipeline has no parameters. Add them in the Parameters tab.')}
-      </p>
+      <>
+        {title}
+        <p className="jp-tekton-PipelineEditor-panelHint">
+          {trans.__('The pipeline has no parameters. Add them in the Parameters tab.')}
+        </p>
+      </>
     );
   }
   return (
-    <div className="jp-tekton-PipelineEditor-checklist" id={props.idSchema.$id}>
-      {all.map(name => (
-        <label key={name} className={names.includes(name) ? '' : 'jp-mod-error'}>
-          <input
-            type="checkbox"
-            checked={selected.has(name)}
-            disabled={props.disabled || props.readonly}
-            onChange={event => {
-              const next = new Set(selected);
-              if (event.target.checked) {
-                next.add(name);
-              } else {
-                next.delete(name);
-              }
-              props.onChange(all.filter(n => next.has(n)));
-            }}
-          />
-          {name}
-          {!names.includes(name) && ` (${trans.__('not defined')})`}
-        </label>
-      ))}
-    </div>
+    <>
+      {title}
+      <div className="jp-tekton-PipelineEditor-checklist" id={props.idSchema.$id}>
+        {all.map(name => (
+          <label key={name} className={names.includes(name) ? '' : 'jp-mod-error'}>
+            <input
+              type="checkbox"
+              checked={selected.has(name)}
+              disabled={props.disabled || props.readonly}
+              onChange={event => {
+                const next = new Set(selected);
+                if (event.target.checked) {
+                  next.add(name);
+                } else {
+                  next.delete(name);
+                }
+                props.onChange(all.filter(n => next.has(n)));
+              }}
+            />
+            {name}
+            {!names.includes(name) && ` (${trans.__('not defined')})`}
+          </label>
+        ))}
+      </div>
+    </>
   );
 }
 
@@ -505,7 +534,7 @@ export function errorSchema(diagnostics: ReadonlyArray<IDiagnostic>): ErrorSchem
     for (const part of path) {
       node = node[part] ??= {};
     }
-    (node.__errors ??= []).push(d.message);
+    (node.__errors ??= []).push(problemText(d));
   }
   return root as ErrorSchema;
 }

@@ -213,8 +213,8 @@ export class PipelineEditorModel implements IPipelineEditorModel, IDisposable {
     const { write = true, ...rest } = options;
     if (write) {
       const text = serializePipeline(doc);
+      writeText(this._context.model, text);
       this._lastText = text;
-      this._context.model.fromString(text);
     }
     this._update({
       ...rest,
@@ -335,6 +335,42 @@ export class PipelineEditorModel implements IPipelineEditorModel, IDisposable {
 }
 
 const EMPTY_RUN_STATES: ReadonlyMap<string, Tekton.INodeRunState> = new Map();
+
+/**
+ * Replace the document text with `text`, changing only the range that differs: a drag
+ * changes two numbers, so other views of the file (a text editor) keep their cursor and
+ * collaborators get a small update. Marks the document dirty, as typing does.
+ */
+function writeText(model: DocumentRegistry.IModel, text: string): void {
+  const shared = model.sharedModel as Partial<ISharedText>;
+  if (typeof shared.getSource !== 'function' || typeof shared.updateSource !== 'function') {
+    model.fromString(text);
+    model.dirty = true;
+    return;
+  }
+  const old = shared.getSource();
+  if (old === text) {
+    return;
+  }
+  let start = 0;
+  const max = Math.min(old.length, text.length);
+  while (start < max && old.charCodeAt(start) === text.charCodeAt(start)) {
+    start++;
+  }
+  let end = 0;
+  while (
+    end < max - start &&
+    old.charCodeAt(old.length - 1 - end) === text.charCodeAt(text.length - 1 - end)
+  ) {
+    end++;
+  }
+  shared.updateSource(start, old.length - end, text.slice(start, text.length - end));
+}
+
+interface ISharedText {
+  getSource(): string;
+  updateSource(start: number, end: number, value?: string): void;
+}
 
 function sameIds(a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);

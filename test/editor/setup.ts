@@ -1,0 +1,35 @@
+/**
+ * jsdom lacks what React Flow measures with; these stand-ins report a fixed size so that
+ * nodes render (React Flow hides unmeasured nodes) — the same stand-ins xyflow's own tests use.
+ */
+export function installLayoutStubs(): void {
+  // The widgets render through Lumino's message loop, outside React's act(); the tests
+  // wait for the DOM instead, so React's act() warnings would only be noise.
+  (globalThis as any).IS_REACT_ACT_ENVIRONMENT = false;
+  class ResizeObserverStub {
+    constructor(private _callback: ResizeObserverCallback) {}
+    observe(target: Element): void {
+      this._callback([{ target } as unknown as ResizeObserverEntry], this as unknown as ResizeObserver);
+    }
+    unobserve(): void {
+      /* nothing to do */
+    }
+    disconnect(): void {
+      /* nothing to do */
+    }
+  }
+  (globalThis as any).ResizeObserver = ResizeObserverStub;
+  class DOMMatrixReadOnlyStub {
+    m22: number;
+    constructor(transform?: string) {
+      const scale = transform?.match(/scale\(([1-9.])\)/)?.[1];
+      this.m22 = scale !== undefined ? +scale : 1;
+    }
+  }
+  (globalThis as any).DOMMatrixReadOnly = DOMMatrixReadOnlyStub;
+  Object.defineProperties(HTMLElement.prototype, {
+    offsetWidth: { configurable: true, get: () => 800 },
+    offsetHeight: { configurable: true, get: () => 600 }
+  });
+  (SVGElement.prototype as any).getBBox = () => ({ x: 0, y: 0, width: 0, height: 0 });
+}
