@@ -95,12 +95,12 @@ export function buildIR(
     const irNode = Private.node(node, ref, resolveParameters(node, defaults), options, parameters, diagnostics);
     irNode.taskName = taskNames.get(id) as string;
     irNode.runAfter = direct.map(p => taskNames.get(p) as string);
-    irNode.inputsFrom = [...ancestors].sort(byPosition).map(p => taskNames.get(p) as string);
-    const mine = new Set(ancestors);
+    irNode.inputsFrom = ancestors.size ? [...ancestors].sort(byPosition).map(p => taskNames.get(p) as string) : [];
+    // `ancestors` is this node's own set: extend it rather than copy it.
     if (irNode.outputs.length) {
-      mine.add(id);
+      ancestors.add(id);
     }
-    producers.set(id, mine);
+    producers.set(id, ancestors);
     nodes.push(irNode);
   }
   if (order.length < byId.size) {
@@ -124,12 +124,18 @@ namespace Private {
     return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
   }
 
+  const NONE: never[] = [];
+
   function list(value: unknown): Record<string, unknown>[] {
-    return Array.isArray(value) ? value.filter(item => typeof item === 'object' && item !== null && !Array.isArray(item)) : [];
+    return Array.isArray(value) && value.length
+      ? value.filter(item => typeof item === 'object' && item !== null && !Array.isArray(item))
+      : NONE;
   }
 
   function strings(value: unknown): string[] {
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map(v => v.trim()) : [];
+    return Array.isArray(value) && value.length
+      ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map(v => v.trim())
+      : NONE;
   }
 
   const TYPES: PipelineParameterType[] = ['String', 'Integer', 'Float', 'Bool'];

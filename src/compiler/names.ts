@@ -69,10 +69,11 @@ export function fileStem(path: string): string {
 }
 
 /**
- * Assigns unique DNS-1123 names. Candidates are processed in the order given (callers
- * pass node-id order, so the result does not depend on file order); a name already taken
- * gets the smallest free `-2`, `-3`, … suffix, cutting the base so the result still fits
- * `maxLength`.
+ * Assigns unique DNS-1123 names. A candidate's base is its first usable text (label,
+ * then file stem), else `fallback`. Every base is first given to the first candidate
+ * (in the order given; callers pass node-id order) that has it, so a node keeps its
+ * natural name when others are added; the remaining candidates get the smallest free
+ * `-2`, `-3`, … suffix, the base cut so the result still fits `maxLength`.
  */
 export function assignUniqueNames(
   candidates: { key: string; bases: string[] }[],
@@ -82,6 +83,7 @@ export function assignUniqueNames(
 ): Map<string, string> {
   const taken = new Set<string>(reserved);
   const result = new Map<string, string>();
+  const pending: { key: string; base: string }[] = [];
   for (const { key, bases } of candidates) {
     let base = '';
     for (const candidate of bases) {
@@ -90,9 +92,15 @@ export function assignUniqueNames(
         break;
       }
     }
-    if (!base) {
-      base = fallback;
+    base = base || fallback;
+    if (taken.has(base)) {
+      pending.push({ key, base });
+    } else {
+      taken.add(base);
+      result.set(key, base);
     }
+  }
+  for (const { key, base } of pending) {
     let name = base;
     for (let n = 2; taken.has(name); n++) {
       const suffix = `-${n}`;
@@ -101,7 +109,8 @@ export function assignUniqueNames(
     taken.add(name);
     result.set(key, name);
   }
-  return result;
+  // Map order = candidate order, whatever pass assigned the name.
+  return new Map(candidates.map(c => [c.key, result.get(c.key) as string]));
 }
 
 /**

@@ -53,9 +53,13 @@ namespace Private {
     'on', 'On', 'ON', 'off', 'Off', 'OFF',
     '~', 'null', 'Null', 'NULL', '=', '<<'
   ]);
-  /** Printable ASCII without the characters that start an indicator or comment. */
-  const PLAIN_BLOCK = /^[A-Za-z_/$(\\.^][\x20-\x7e]*$/;
-  const FLOW_INDICATOR = /[,[\]{}]/;
+  /**
+   * Printable ASCII, not starting with an indicator, a digit, a sign or a dot (numbers,
+   * `.inf`; the `yaml` package even reads a lone "." as NaN in 1.1 mode).
+   */
+  const PLAIN_BLOCK = /^[A-Za-z_/$(\\^][\x20-\x7e]*$/;
+  /** In flow context PyYAML (YAML 1.1) also ends a plain scalar at "?" and ":". */
+  const FLOW_INDICATOR = /[,[\]{}?:]/;
   /** Everything a literal block cannot carry verbatim (controls other than tab/newline, line separators, BOM). */
   const NOT_LITERAL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]/;
 
@@ -68,8 +72,6 @@ namespace Private {
     return (
       PLAIN_BLOCK.test(text) &&
       !SPECIAL_PLAIN.has(text) &&
-      !/^\.[0-9]/.test(text) &&
-      !/^\.(inf|Inf|INF|nan|NaN|NAN)$/.test(text) &&
       !text.endsWith(' ') &&
       !text.endsWith(':') &&
       !text.includes(': ') &&
@@ -110,7 +112,8 @@ namespace Private {
         if (!Number.isFinite(value)) {
           throw new Error(`cannot write ${value} as YAML`);
         }
-        return String(value);
+        // YAML 1.1 floats need a dot before the exponent ("1.0e+21", not "1e+21").
+        return String(value).replace(/^(-?[0-9]+)e/, '$1.0e');
       case 'string':
         return string(value, inFlow);
       default:

@@ -1,0 +1,97 @@
+import {
+  assignUniqueNames,
+  childName,
+  isDns1123Label,
+  MAX_TASK_NAME,
+  stableHash,
+  toDns1123Label,
+  transliterate
+} from '../../src/compiler/names';
+
+describe('transliterate', () => {
+  it('drops diacritics and maps letters without a decomposition', () => {
+    expect(transliterate('Données été')).toBe('Donnees ete');
+    expect(transliterate('Straße Æsir Øl Łódź')).toBe('Strasse Aesir Ol Lodz');
+  });
+
+  it('transliterates Greek and Cyrillic, keeping case', () => {
+    expect(transliterate('Обработка')).toBe('Obrabotka');
+    expect(transliterate('Σύνοψη')).toBe('Synopsi');
+    expect(transliterate('Щука')).toBe('Shchuka');
+  });
+
+  it('leaves other scripts for the caller to strip', () => {
+    expect(transliterate('数据')).toBe('数据');
+  });
+});
+
+describe('toDns1123Label', () => {
+  it.each([
+    ['Load weather data', 'load-weather-data'],
+    ['Part 1 - Data Cleaning.ipynb', 'part-1-data-cleaning-ipynb'],
+    ['__init__', 'init'],
+    ['--x--', 'x'],
+    ['Données brutes: été 2024', 'donnees-brutes-ete-2024'],
+    ['数据清洗', ''],
+    ['🚀', ''],
+    ['', '']
+  ])('%j → %j', (label, expected) => {
+    expect(toDns1123Label(label)).toBe(expected);
+  });
+
+  it('cuts long labels without leaving a trailing dash', () => {
+    const name = toDns1123Label(`${'a'.repeat(39)} b`, 40);
+    expect(name).toBe('a'.repeat(39));
+    expect(toDns1123Label('x'.repeat(200), 63)).toHaveLength(63);
+  });
+});
+
+describe('assignUniqueNames', () => {
+  const assign = (labels: string[]) =>
+    [...assignUniqueNames(labels.map((label, i) => ({ key: `id${i}`, bases: [label] })), MAX_TASK_NAME, 'node').values()];
+
+  it('gives every node a valid, unique name', () => {
+    const names = assign(['Train Model', 'train-model', 'TRAIN_MODEL!', 'train model', '', '数据', 'A'.repeat(200)]);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) {
+      expect(isDns1123Label(name)).toBe(true);
+      expect(name.length).toBeLessThanOrEqual(MAX_TASK_NAME);
+    }
+    expect(names.slice(0, 4)).toEqual(['train-model', 'train-model-2', 'train-model-3', 'train-model-4']);
+    expect(names[4]).toBe('node');
+    expect(names[5]).toBe('node-2');
+  });
+
+  it('keeps a natural name that a suffix would otherwise take', () => {
+    expect(assign(['a', 'a', 'a-2'])).toEqual(['a', 'a-3', 'a-2']);
+  });
+
+  it('keeps suffixed names within the length limit', () => {
+    const long = 'b'.repeat(MAX_TASK_NAME);
+    const names = assign([long, long, long]);
+    expect(names).toEqual([long, `${'b'.repeat(MAX_TASK_NAME - 2)}-2`, `${'b'.repeat(MAX_TASK_NAME - 2)}-3`]);
+  });
+
+  it('falls back to the next base (the file stem) before the fallback', () => {
+    const names = assignUniqueNames([{ key: 'k', bases: ['数据清洗', 'clean_data'] }], MAX_TASK_NAME, 'node');
+    expect(names.get('k')).toBe('clean-data');
+  });
+});
+
+describe('childName', () => {
+  it('joins when the result fits 63 characters', () => {
+    expect(childName('pipeline', '-task')).toBe('pipeline-task');
+  });
+
+  it('hashes longer names, keeping them distinct and valid', () => {
+    const a = childName('p'.repeat(30), `-${'t'.repeat(40)}a`);
+    const b = childName('p'.repeat(30), `-${'t'.repeat(40)}b`);
+    expect(a).not.toBe(b);
+    expect(a.length).toBeLessThanOrEqual(63);
+    expect(isDns1123Label(a)).toBe(true);
+  });
+
+  it('hashes stably', () => {
+    expect(stableHash('abc')).toBe('1a47e90b'); // FNV-1a 32-bit of "abc"
+  });
+});
