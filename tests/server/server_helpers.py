@@ -176,3 +176,23 @@ def outputs_of(notebook_path: Path) -> str:
             elif out.get("output_type") == "error":
                 parts.append(f"{out['ename']}: {out['evalue']}")
     return "".join(parts)
+
+
+REPO = Path(__file__).resolve().parents[2]
+CLI = REPO / "jupyterlab_tekton" / "cli" / "tekton-pipeline.cjs"
+
+
+def compile_bundle(root: Path, pipeline: str, workdir: Path, *args: str) -> dict:
+    """Compile a real .pipeline with the TypeScript compiler (the `tekton-pipeline` CLI):
+    the body it writes with --bundle is exactly the server's CreateLocalRun request."""
+    import subprocess
+
+    if not CLI.is_file():  # a source checkout before `npm run build`: the bundle is quick to make
+        subprocess.run(["npm", "run", "-s", "build:cli"], cwd=REPO, check=True, capture_output=True, timeout=300)
+    bundle, yaml = workdir / "bundle.json", workdir / "pipeline.yaml"
+    out = subprocess.run(
+        ["node", str(CLI), "compile", pipeline, "--root", str(root), "--bundle", str(bundle), "-o", str(yaml), *args],
+        cwd=root, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert out.returncode == 0, f"compile failed ({out.returncode}):\n{out.stderr}"
+    return json.loads(bundle.read_text())

@@ -1,4 +1,5 @@
-"""Elyra's own example pipelines, run locally through the REST API with real kernels.
+"""Elyra's own example pipelines, compiled by the TypeScript compiler (the CLI's
+`compile --bundle`) and run locally through the REST API with real kernels.
 
 The notebooks need pandas & co. at the versions they were written for, so their kernels
 run in the interpreter made by `install-examples-env.sh` (selected the way an operator
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from server_helpers import create_body, ir_node, ir_pipeline, nodes_by_task, outputs_of, start_run, wait_run
+from server_helpers import compile_bundle, nodes_by_task, outputs_of, start_run, wait_run
 
 FIXTURES = Path(os.environ.get("TEKTON_FIXTURES", "/work/shared/fixtures"))
 ELYRA_PIPELINES = FIXTURES / "elyra" / "cypress" / "fixtures" / "pipelines"
@@ -70,7 +71,7 @@ def sha(path: Path) -> str:
 # ---- producer -> consumer (Elyra's cypress fixture) ---------------------------------------
 
 
-async def test_producer_consumer_fixture(jp_fetch, jp_root_dir, kernel_python):
+async def test_producer_consumer_fixture(jp_fetch, jp_root_dir, kernel_python, tmp_path, monkeypatch):
     pipelines = jp_root_dir / "pipelines"
     shutil.copytree(ELYRA_PIPELINES, pipelines)
     # The pipeline's setup node points at ../scripts/setup.py with a dependency; the
@@ -78,54 +79,35 @@ async def test_producer_consumer_fixture(jp_fetch, jp_root_dir, kernel_python):
     (jp_root_dir / "scripts").mkdir()
     (jp_root_dir / "scripts" / "setup.py").write_text("print('setup read:', open('setup.txt').read().strip())\n")
     (jp_root_dir / "scripts" / "setup.txt").write_text("configured\n")
+    # producer.ipynb reads $NB_USER; the pipeline declares it empty, which the compiler
+    # drops (as Elyra does), so it comes from the environment as in Jupyter images.
+    monkeypatch.setenv("NB_USER", "jovyan")
     before = {p.name: sha(p) for p in pipelines.iterdir()}
-    doc = json.loads((pipelines / "producer-consumer.pipeline").read_text())
-    nodes = {n["app_data"]["label"]: n for n in doc["pipelines"][0]["nodes"]}
-
-    def node(task, label, file, run_after=(), env=None):
-        params = nodes[label]["app_data"]["component_parameters"]
-        return ir_node(
-            task,
-            file,
-            node_id=nodes[label]["id"],
-            label=label,
-            run_after=list(run_after),
-            outputs=params.get("outputs", []),
-            dependencies=params.get("dependencies", []),
-            env=env,
-        )
-
-    ir = ir_pipeline(
-        "producer-consumer",
-        [
-            node("setup", "setup.py", "scripts/setup.py"),
-            node("create-source-files", "create-source-files.py", "pipelines/create-source-files.py", ["setup"]),
-            node("producer", "producer.ipynb", "pipelines/producer.ipynb", ["create-source-files"], env={"NB_USER": ""}),
-            node("producer-script", "producer-script.py", "pipelines/producer-script.py", ["create-source-files"]),
-            node("consumer", "consumer.ipynb", "pipelines/consumer.ipynb", ["producer", "producer-script"]),
-        ],
-    )
-    started = await start_run(jp_fetch, create_body(ir, "pipelines/producer-consumer.pipeline"))
+    body = compile_bundle(jp_root_dir, "pipelines/producer-consumer.pipeline", tmp_path)
+    assert body["pipeline_path"] == "pipelines/producer-consumer.pipeline"
+    tasks = [n["taskName"] for n in body["ir"]["nodes"]]
+    assert tasks[0] == "setup-py" and tasks[-1] == "consumer-ipynb"
+    started = await start_run(jp_fetch, body)
     run = await wait_run(jp_fetch, started["id"], timeout=300)
 
     assert run["status"] == "succeeded", json.dumps(run, indent=1)
     by_task = nodes_by_task(run)
     assert all(n["status"] == "succeeded" and n["exit_code"] == 0 for n in by_task.values())
     run_dir = jp_root_dir / run["artifacts_path"]
-    assert (run_dir / "create-source-files" / "outputs" / "input-2.csv").read_text().startswith("userid,name")
-    for task, files in {"producer": ["output-1.csv", "output-2.csv"], "producer-script": ["output-3.csv", "output-4.csv"]}.items():
+    assert (run_dir / "create-source-files-py" / "outputs" / "input-2.csv").read_text().startswith("userid,name")
+    for task, files in {"producer-ipynb": ["output-1.csv", "output-2.csv"], "producer-script-py": ["output-3.csv", "output-4.csv"]}.items():
         for f in files:
             assert "lastupdated" in (run_dir / task / "outputs" / f).read_text().splitlines()[0]
-    consumer = outputs_of(run_dir / "consumer" / "consumer.ipynb")
+    consumer = outputs_of(run_dir / "consumer-ipynb" / "consumer.ipynb")
     for i in range(1, 5):
         assert f"Processing file ->output-{i}.csv" in consumer
     assert "user4" in consumer
-    assert "setup read: configured" in (run_dir / "setup" / "run.log").read_text()
+    assert "setup read: configured" in (run_dir / "setup-py" / "run.log").read_text()
     record = json.loads((run_dir / "run.json").read_text())
     assert record["interpreter"]["python"] == kernel_python
     assert record["interpreter"]["version"].count(".") == 2
     assert record["pipeline_sha256"] == sha(pipelines / "producer-consumer.pipeline")
-    assert by_task["producer"]["engine"].startswith("nbclient")  # no papermill in that env
+    assert by_task["producer-ipynb"]["engine"].startswith("nbclient")  # no papermill in that env
     assert {p.name: sha(p) for p in pipelines.iterdir()} == before  # sources untouched
 
 
@@ -189,60 +171,43 @@ def dataset_url(tmp_path):
     server.server_close()
 
 
-async def test_hello_generic_world(jp_fetch, jp_root_dir, dataset_url):
+async def test_hello_generic_world(jp_fetch, jp_root_dir, dataset_url, tmp_path):
     folder = jp_root_dir / "hello"
     shutil.copytree(HELLO, folder)
+    # The pipeline downloads from the public CDN; the test's copy points at the local server.
+    path = folder / "hello-generic-world.pipeline"
+    doc = json.loads(path.read_text())
+    load = next(n for n in doc["pipelines"][0]["nodes"] if n["app_data"]["component_parameters"]["filename"] == "load_data.ipynb")
+    env = load["app_data"]["component_parameters"]["env_vars"]
+    assert env[0].startswith("DATASET_URL=https://")
+    env[0] = f"DATASET_URL={dataset_url}"
+    path.write_text(json.dumps(doc, indent=2))
     before = {p.name: sha(p) for p in folder.iterdir()}
-    doc = json.loads((folder / "hello-generic-world.pipeline").read_text())
-    nodes = {n["app_data"]["component_parameters"]["filename"]: n for n in doc["pipelines"][0]["nodes"]}
-
-    def node(task, filename, run_after=(), env=None):
-        params = nodes[filename]["app_data"]["component_parameters"]
-        return ir_node(
-            task,
-            f"hello/{filename}",
-            node_id=nodes[filename]["id"],
-            run_after=list(run_after),
-            outputs=params.get("outputs", []),
-            dependencies=params.get("dependencies", []),
-            env=env,
-        )
-
-    # The pipeline sets DATASET_URL to the public CDN; the local copy replaces it.
-    declared = nodes["load_data.ipynb"]["app_data"]["component_parameters"]["env_vars"]
-    assert declared[0].startswith("DATASET_URL=")
-    ir = ir_pipeline(
-        "hello-generic-world",
-        [
-            node("load-data", "load_data.ipynb", env={"DATASET_URL": dataset_url}),
-            node("part-1-data-cleaning", "Part 1 - Data Cleaning.ipynb", ["load-data"]),
-            node("part-2-data-analysis", "Part 2 - Data Analysis.ipynb", ["part-1-data-cleaning"]),
-            node("part-3-time-series-forecasting", "Part 3 - Time Series Forecasting.ipynb", ["part-1-data-cleaning"]),
-        ],
-    )
-    started = await start_run(jp_fetch, create_body(ir, "hello/hello-generic-world.pipeline"))
+    body = compile_bundle(jp_root_dir, "hello/hello-generic-world.pipeline", tmp_path)
+    assert {"name": "DATASET_URL", "value": dataset_url} in body["ir"]["nodes"][0]["env"]
+    started = await start_run(jp_fetch, body)
     run = await wait_run(jp_fetch, started["id"], timeout=900)
 
     by_task = nodes_by_task(run)
     assert run["status"] == "succeeded", json.dumps({t: (n["status"], n["message"]) for t, n in by_task.items()})
     run_dir = jp_root_dir / run["artifacts_path"]
-    raw = run_dir / "load-data" / "outputs" / "data" / "noaa-weather-data-jfk-airport" / "jfk_weather.csv"
+    raw = run_dir / "load-weather-data" / "outputs" / "data" / "noaa-weather-data-jfk-airport" / "jfk_weather.csv"
     assert raw.read_text().splitlines()[0] == ",".join(COLUMNS)
     cleaned = (
-        run_dir / "part-1-data-cleaning" / "outputs" / "data" / "noaa-weather-data-jfk-airport" / "jfk_weather_cleaned.csv"
+        run_dir / "part-1-data-cleaning-ipynb" / "outputs" / "data" / "noaa-weather-data-jfk-airport" / "jfk_weather_cleaned.csv"
     )
     header = cleaned.read_text().splitlines()[0].split(",")
     assert header[0] == "DATE" and "dry_bulb_temp_f" in header and "pressure_tendency_const" in header
-    assert f"Downloading data file {dataset_url}" in outputs_of(run_dir / "load-data" / "load_data.ipynb")
-    analysis = json.loads((run_dir / "part-2-data-analysis" / "Part 2 - Data Analysis.ipynb").read_text())
+    assert f"Downloading data file {dataset_url}" in outputs_of(run_dir / "load-weather-data" / "load_data.ipynb")
+    analysis = json.loads((run_dir / "part-2-data-analysis-ipynb" / "Part 2 - Data Analysis.ipynb").read_text())
     images = [o for c in analysis["cells"] for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(images) >= 4  # the plots were rendered into the executed notebook
-    forecast = outputs_of(run_dir / "part-3-time-series-forecasting" / "Part 3 - Time Series Forecasting.ipynb")
+    forecast = outputs_of(run_dir / "part-3-time-series-forecasting-ipynb" / "Part 3 - Time Series Forecasting.ipynb")
     assert "AR(2) MA(1) RMSE:" in forecast
     for n in by_task.values():
         assert n["exit_code"] == 0 and n["duration_seconds"] > 0
         assert (jp_root_dir / n["notebook_path"]).is_file() and (jp_root_dir / n["log_path"]).is_file()
     # Part 2 and Part 3 (independent) ran side by side.
-    p2, p3 = by_task["part-2-data-analysis"], by_task["part-3-time-series-forecasting"]
+    p2, p3 = by_task["part-2-data-analysis-ipynb"], by_task["part-3-time-series-forecasting-ipynb"]
     assert p2["started"] < p3["finished"] and p3["started"] < p2["finished"]
     assert {p.name: sha(p) for p in folder.iterdir()} == before

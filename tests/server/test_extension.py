@@ -6,12 +6,11 @@ import os
 import shutil
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import pytest
 
-from server_helpers import assert_http_error, fetch_json
+from server_helpers import fetch_json
 
 REPO = Path(__file__).resolve().parents[2]
 
