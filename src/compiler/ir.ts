@@ -376,19 +376,11 @@ namespace Private {
       resources.gpuResourceName = vendor && isQualifiedName(vendor) ? vendor : options.gpuResourceName;
     }
 
-    const keyValues = (property: string, checkValue: boolean) =>
+    // Keys and label values are checked by the model's validation; skip what it rejects.
+    const keyValues = (property: string, labelValues: boolean) =>
       list(props[property])
         .map(item => ({ key: text(item.key), value: typeof item.value === 'string' ? item.value : text(item.value) }))
-        .filter(item => {
-          if (!item.key || !isQualifiedName(item.key)) {
-            return false; // reported by the model
-          }
-          if (checkValue && !isLabelValue(item.value)) {
-            error('invalid-label-value', property, `the value of "${item.key}" is not a label value (at most 63 letters, digits, "-", "_", ".", starting and ending alphanumeric).`);
-            return false;
-          }
-          return true;
-        });
+        .filter(item => item.key && isQualifiedName(item.key) && (!labelValues || isLabelValue(item.value)));
     const podLabels = keyValues('kubernetes_pod_labels', true);
     const podAnnotations = keyValues('kubernetes_pod_annotations', false);
     const nodeSelector = keyValues('node_selector', true);

@@ -209,7 +209,8 @@ namespace Private {
       }
     }
     if (inlineItems || isInline(item)) {
-      return prefix + ' ' + inline(item) + '\n';
+      const text = typeof item === 'object' && item !== null ? inline(item) : scalar(item, false);
+      return prefix + ' ' + text + '\n';
     }
     if (Array.isArray(item)) {
       // kubectl layout: a sequence under a key is not indented further.
