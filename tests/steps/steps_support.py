@@ -53,6 +53,11 @@ class TaskResult:
         return self.save.returncode
 
 
+def tekton_script(text):
+    """The file Tekton's entrypoint runs for a step's `script` (pkg/pod/script.go)."""
+    return text if text.lstrip().startswith("#!") else "#!/bin/sh\nset -e\n" + text
+
+
 def base_env(home, path_dirs):
     return {"PATH": os.pathsep.join(str(p) for p in path_dirs), "HOME": str(home), "LANG": "C.UTF-8"}
 
@@ -94,7 +99,11 @@ def run_task(minio, tmp_path, prefix, task, node_file, kind="notebook", inputs_f
     save_env.update(save_env_extra or {})
 
     def step(name, env):
-        return subprocess.run(["/bin/sh", str(STEPS / name)], env=env, cwd=str(ws), stdin=subprocess.DEVNULL,
+        script = pod / "tekton" / "scripts" / name
+        script.parent.mkdir(parents=True, exist_ok=True)
+        script.write_text(tekton_script((STEPS / name).read_text()))
+        script.chmod(0o755)
+        return subprocess.run([str(script)], env=env, cwd=str(ws), stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300)
 
     result = TaskResult(workspace=ws, home=home, fetch=step("fetch.sh", fetch_env))
@@ -231,6 +240,21 @@ def validate_notebook(nb):
     import nbformat
 
     nbformat.validate(nbformat.from_dict(nb))
+
+
+def bin_dir_without(where, *prefixes):
+    """A PATH dir with every system command except those named prefix*: an image without them."""
+    target = Path(where)
+    target.mkdir(parents=True, exist_ok=True)
+    for d in ("/usr/local/bin", "/usr/bin", "/bin"):
+        if not os.path.isdir(d):
+            continue
+        for name in os.listdir(d):
+            link = target / name
+            if name.startswith(prefixes) or os.path.lexists(link):
+                continue
+            os.symlink(os.path.join(d, name), link)
+    return target
 
 
 def make_bare_venv(where, base_python=sys.executable):

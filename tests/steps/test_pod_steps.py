@@ -1,15 +1,13 @@
 """fetch.sh → run.sh → save.sh against a real MinIO, with the environment each pod step gets."""
 import json
-import os
+import shutil
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from steps_support import (KFP, STEPS, TRICKY, code, code_cells, joined, parameters_notebook,
-                           HELPER_MODULE, PARAMETER_TYPES, PARAMETERS, raising_notebook, run_task,
-                           stream_text, submit_run, validate_notebook, write_notebook)
+from steps_support import (HELPER_MODULE, KFP, PARAMETER_TYPES, PARAMETERS, STEPS, TRICKY,
+                           bin_dir_without, code, code_cells, parameters_notebook, raising_notebook,
+                           run_task, stream_text, submit_run, validate_notebook, write_notebook)
 
 
 def read_json(minio, key):
@@ -142,11 +140,8 @@ def test_image_without_python_fails_clearly(minio, tmp_path):
     prefix = "no-python/run-1"
     nb = write_notebook(tmp_path / "src" / "nb.ipynb", [code("print(1)")])
     submit_run(minio, prefix, {"nb": {"nb.ipynb": nb}})
-    tools = tmp_path / "tools-only"
-    tools.mkdir()
-    for tool in ("mkdir", "tee", "cat", "rm", "sed"):
-        os.symlink(subprocess.check_output(["sh", "-c", "command -v " + tool], text=True).strip(), tools / tool)
-    result = run_task(minio, tmp_path, prefix, "nb", "nb.ipynb", python_dir=tools, system_dirs=[])
+    no_python = bin_dir_without(tmp_path / "no-python-bin", "python")
+    result = run_task(minio, tmp_path, prefix, "nb", "nb.ipynb", python_dir=no_python, system_dirs=[])
     assert result.run.returncode == 127
     assert result.exit_code == 127
     assert "this image has no python3" in minio.get(prefix + "/nb/run.log").decode()
@@ -181,3 +176,24 @@ def test_step_scripts_are_small_posix_sh(script):
         if exe:
             argv = [exe, "sh", "-n"] if shell == "busybox" else [exe, "-n"]
             subprocess.run(argv + [str(STEPS / script)], check=True)
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed (apt-get install r-base-core)")
+def test_r_script_in_image_without_python(minio, tmp_path):
+    """run.sh runs .r nodes itself when the image has R but no python3."""
+    prefix = "r-only/run-1"
+    job = tmp_path / "src" / "job.r"
+    job.parent.mkdir(parents=True)
+    job.write_text('cat("alpha is", Sys.getenv("alpha"), "\\n")\n'
+                   'write.csv(data.frame(x = 1:3), "table.csv", row.names = FALSE)\n'
+                   'stop("R failed on purpose")\n')
+    submit_run(minio, prefix, {"r-node": {"job.r": job}})
+    no_python = bin_dir_without(tmp_path / "no-python-bin", "python")
+    result = run_task(minio, tmp_path, prefix, "r-node", "job.r", kind="r", parameters={"alpha": "7"},
+                      outputs=["table.csv"], python_dir=no_python, system_dirs=[])
+    assert result.run.returncode == 1 and result.exit_code == 1, result.run.stdout
+    status = json.loads(minio.get(prefix + "/r-node/status.json"))
+    assert status["engine"] == "Rscript" and status["exit_code"] == 1 and status["file"] == "job.r"
+    log = minio.get(prefix + "/r-node/run.log").decode()
+    assert "alpha is 7" in log and "R failed on purpose" in log
+    assert minio.get(prefix + "/r-node/outputs/table.csv").decode().splitlines() == ['"x"', "1", "2", "3"]

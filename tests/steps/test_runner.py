@@ -258,3 +258,21 @@ def test_bad_configuration_is_reported(node_file, env_extra, message, workdir, t
         nb = json.loads((artifacts / node_file).read_text())
         validate_notebook(nb)
         assert message in json.dumps(nb)
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed (apt-get install r-base-core)")
+def test_r_script_runs_with_rscript(workdir, tmp_path):
+    (workdir / "job.r").write_text(
+        'cat("alpha", Sys.getenv("alpha"), "\\n")\nmessage("to stderr")\n'
+        'writeLines(Sys.getenv("name"), "name.txt")\nquit(status = 3)\n')
+    artifacts = tmp_path / "artifacts"
+    env = runner_env(workdir, artifacts, "job.r", kind="r", parameters={"alpha": 5, "name": TRICKY},
+                     path_dirs=[os.path.dirname(sys.executable), os.path.dirname(shutil.which("Rscript")),
+                                "/usr/bin", "/bin"])
+    result = run_runner(sys.executable, env)
+    assert result.returncode == 3
+    status = json.loads((artifacts / "status.json").read_text())
+    assert status["engine"] == "Rscript" and status["exit_code"] == 3 and status["kind"] == "r"
+    log = (artifacts / "run.log").read_text()
+    assert "alpha 5" in log and "to stderr" in log
+    assert (workdir / "name.txt").read_text() == TRICKY + "\n"

@@ -1,3 +1,4 @@
+#!/bin/sh
 # fetch: runner, node files and upstream outputs from object storage (see README.md).
 set -eu
 W=$TEKTON_WORKDIR T=${TEKTON_RUNNER%/*}
@@ -5,6 +6,7 @@ S="s3/$TEKTON_S3_BUCKET/$TEKTON_RUN_PREFIX"
 # mc keeps its config (with the keys) in the workspace only while this step runs.
 export MC_CONFIG_DIR="$T/mc"
 trap 'rm -rf "$MC_CONFIG_DIR"' EXIT
+export MC_REGION="${TEKTON_S3_REGION:-}"
 get() { mc -q cp -r "$1" "$2" || { echo "fetch: cannot download $1" >&2; exit 1; }; }
 mkdir -p "$W" "$T"
 printf '%s\n%s\n' "$AWS_ACCESS_KEY_ID" "$AWS_SECRET_ACCESS_KEY" |

@@ -1,13 +1,16 @@
+#!/bin/sh
 # run: execute the node with the runner (see README.md).
 cd "$TEKTON_WORKDIR" || exit 2
 if command -v python3 >/dev/null 2>&1; then exec python3 "$TEKTON_RUNNER"; fi
 A=$TEKTON_ARTIFACTS_DIR F=$TEKTON_NODE_FILE
 mkdir -p "$A"
 if [ "$TEKTON_NODE_KIND" = r ] && command -v Rscript >/dev/null 2>&1; then
-  { Rscript "$F" 2>&1; echo $? >"$A/.rc"; } | tee "$A/run.log"
+  s=$(date -u +%FT%TZ)
+  { Rscript "$F" 2>&1 && echo 0 >"$A/.rc" || echo $? >"$A/.rc"; } | tee "$A/run.log"
   rc=$(cat "$A/.rc"); rm -f "$A/.rc"
   f=$(printf %s "$F" | sed 's/[\\"]/\\&/g')
-  printf '{"engine": "Rscript", "exit_code": %s, "kind": "r", "file": "%s"}\n' "$rc" "$f" >"$A/status.json"
+  printf '{"engine": "Rscript", "exit_code": %s, "started": "%s", "finished": "%s", "kind": "r", "file": "%s", "kernel": null}\n' \
+    "$rc" "$s" "$(date -u +%FT%TZ)" "$f" >"$A/status.json"
   exit "$rc"
 fi
 [ "$TEKTON_NODE_KIND" = r ] && need=Rscript || need=python3

@@ -1,9 +1,11 @@
+#!/bin/sh
 # save: upload declared outputs and run artifacts, exit with the run step's code (see README.md).
 set -u
 W=$TEKTON_WORKDIR A=$TEKTON_ARTIFACTS_DIR
 D="s3/$TEKTON_S3_BUCKET/$TEKTON_RUN_PREFIX/$TEKTON_TASK"
 export MC_CONFIG_DIR="${A%/*}/mc"
 trap 'rm -rf "$MC_CONFIG_DIR"' EXIT
+export MC_REGION="${TEKTON_S3_REGION:-}"
 rc=$(cat "$TEKTON_RUN_EXIT_CODE_FILE" 2>/dev/null) || rc=
 case $rc in '' | *[!0-9]*) echo "save: the run step left no exit code" >&2; rc=1 ;; esac
 err=0
