@@ -391,7 +391,10 @@ def ipython_engine(nb, workdir, log):
 
     config = Config()
     config.HistoryManager.hist_file = ":memory:"  # the image's $HOME may be read-only
-    shell = Shell.instance(config=config, colors="NoColor")
+    try:
+        shell = Shell.instance(config=config, colors="NoColor")
+    except Exception:  # IPython versions differ in their colour scheme names
+        shell = Shell.instance(config=config)
 
     def run_cell(src, count, sink):
         current["sink"] = sink
@@ -577,7 +580,8 @@ def run_process(argv, workdir, env, log):
     proc = subprocess.Popen(argv, cwd=workdir, env=dict(env, PYTHONUNBUFFERED="1"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     for chunk in iter(lambda: proc.stdout.readline(), b""):
         log.write(chunk.decode("utf-8", "replace"))
-    return proc.wait()
+    code = proc.wait()
+    return 128 - code if code < 0 else code  # killed by a signal: the shell's convention
 
 
 def run_script(kind, env, workdir, rel, log, status):
