@@ -58,13 +58,19 @@ def tekton_script(text):
     return text if text.lstrip().startswith("#!") else "#!/bin/sh\nset -e\n" + text
 
 
+# How the compiler hands a script to Tekton (src/compiler/steps.ts):
+#  "separate": the file's text verbatim as `script:` (our shebang: Tekton runs it as is);
+#  "embedded": `script: exec sh -c "$TEKTON_STEP_<NAME>"`, the env holding `set -e` + text.
+LAUNCH_MODES = ("embedded", "separate")
+
+
 def base_env(home, path_dirs):
     return {"PATH": os.pathsep.join(str(p) for p in path_dirs), "HOME": str(home), "LANG": "C.UTF-8"}
 
 
 def run_task(minio, tmp_path, prefix, task, node_file, kind="notebook", inputs_from=(), outputs=(),
              parameters=None, parameter_types=None, python_dir=None, extra_run_env=None,
-             system_dirs=("/usr/local/bin", "/usr/bin", "/bin"), save_env_extra=None):
+             system_dirs=("/usr/local/bin", "/usr/bin", "/bin"), save_env_extra=None, mode="embedded"):
     """Plays fetch → run → save for one task; returns a TaskResult."""
     pod = tmp_path / ("pod-" + task)
     ws, home = pod / "workspace", pod / "home"
@@ -99,9 +105,13 @@ def run_task(minio, tmp_path, prefix, task, node_file, kind="notebook", inputs_f
     save_env.update(save_env_extra or {})
 
     def step(name, env):
+        text = (STEPS / name).read_text()
+        if mode == "embedded":
+            env = dict(env, TEKTON_STEP_SCRIPT="set -e\n" + text)
+            text = 'exec sh -c "$TEKTON_STEP_SCRIPT"'
         script = pod / "tekton" / "scripts" / name
         script.parent.mkdir(parents=True, exist_ok=True)
-        script.write_text(tekton_script((STEPS / name).read_text()))
+        script.write_text(tekton_script(text))
         script.chmod(0o755)
         return subprocess.run([str(script)], env=env, cwd=str(ws), stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300)

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from steps_support import (HELPER_MODULE, KFP, PARAMETER_TYPES, PARAMETERS, STEPS, TRICKY,
+from steps_support import (HELPER_MODULE, KFP, LAUNCH_MODES, PARAMETER_TYPES, PARAMETERS, STEPS, TRICKY,
                            bin_dir_without, code, code_cells, parameters_notebook, raising_notebook,
                            run_task, stream_text, submit_run, validate_notebook, write_notebook)
 
@@ -23,25 +23,26 @@ def assert_no_secrets_left(result, minio):
             assert minio.secret_key.encode() not in path.read_bytes(), path
 
 
-def test_producer_consumer_chain(minio, tmp_path, bare_python):
+@pytest.mark.parametrize("mode", LAUNCH_MODES)
+def test_producer_consumer_chain(mode, minio, tmp_path, bare_python):
     """Elyra's kfp-multi-node-generic fixture: producer → consumer-producer → consumer.
 
     Three images in one run: one with papermill, one with no Jupyter package at all,
     one where nbclient runs the kernel."""
-    prefix = "kfp-multi-node-generic/run-chain"
+    prefix = "kfp-multi-node-generic/run-chain-" + mode
     submit_run(minio, prefix, {
         "produce-a-file": {"producer.ipynb": KFP / "producer.ipynb"},
         "consumer-producer": {"consumer-producer.ipynb": KFP / "consumer-producer.ipynb"},
         "consume-a-file": {"consumer.ipynb": KFP / "consumer.ipynb"},
     })
     producer = run_task(minio, tmp_path, prefix, "produce-a-file", "producer.ipynb",
-                        outputs=["producer_output.csv"])
+                        outputs=["producer_output.csv"], mode=mode)
     middle = run_task(minio, tmp_path, prefix, "consumer-producer", "consumer-producer.ipynb",
                       inputs_from=["produce-a-file"], outputs=["consumer_producer_output.csv"],
-                      python_dir=bare_python.parent)
+                      python_dir=bare_python.parent, mode=mode)
     consumer = run_task(minio, tmp_path, prefix, "consume-a-file", "consumer.ipynb",
                         inputs_from=["produce-a-file", "consumer-producer"],
-                        extra_run_env={"TEKTON_ENGINE": "nbclient"})
+                        extra_run_env={"TEKTON_ENGINE": "nbclient"}, mode=mode)
     for result in (producer, middle, consumer):
         assert result.exit_code == 0, (result.fetch.stderr, result.run.stdout, result.save.stderr)
         assert_no_secrets_left(result, minio)
@@ -74,11 +75,12 @@ def test_producer_consumer_chain(minio, tmp_path, bare_python):
     assert minio.get(prefix + "/_sources/produce-a-file/producer.ipynb") == (KFP / "producer.ipynb").read_bytes()
 
 
-def test_raising_notebook_still_uploads_and_fails_the_task(minio, tmp_path):
-    prefix = "failing/run-1"
+@pytest.mark.parametrize("mode", LAUNCH_MODES)
+def test_raising_notebook_still_uploads_and_fails_the_task(mode, minio, tmp_path):
+    prefix = "failing/run-" + mode
     nb_path = raising_notebook(tmp_path / "src" / "raises.ipynb")
     submit_run(minio, prefix, {"raises": {"raises.ipynb": nb_path}})
-    result = run_task(minio, tmp_path, prefix, "raises", "raises.ipynb", outputs=["never-written.csv"])
+    result = run_task(minio, tmp_path, prefix, "raises", "raises.ipynb", outputs=["never-written.csv"], mode=mode)
     assert result.run.returncode == 1
     assert result.save.returncode == 1 and result.exit_code == 1, result.save.stderr
     nb = read_json(minio, prefix + "/raises/raises.ipynb")
