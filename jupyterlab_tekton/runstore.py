@@ -123,6 +123,9 @@ class RunStore:
             if cached and cached[0] == mtime:
                 return cached[1].model_copy(deep=True)
             record = RunRecord.model_validate(json.loads(path.read_bytes()))
+            # The folder is the truth: a record naming another place is not ours to follow.
+            if (record.pipeline_name, record.id) != (path.parent.parent.name, path.parent.name):
+                raise ValueError("run.json does not match its folder")
         except (OSError, ValueError, ValidationError) as e:
             self.log.warning("skipping unreadable run file %s: %s", path, e)
             return None

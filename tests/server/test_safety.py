@@ -157,3 +157,19 @@ async def test_output_symlinked_out_of_the_working_dir_is_not_saved(jp_fetch, ro
     assert node["status"] == "succeeded"  # the script did its job; the save refused the link
     assert "symlink to a location outside the working directory; not saved" in node["message"]
     assert not (root / run["artifacts_path"] / "leak" / "outputs" / "leak.txt").exists()
+
+
+async def test_a_run_json_naming_another_folder_is_ignored(jp_fetch, root):
+    """run.json is data in a user-writable folder: its content never redirects deletes or reads."""
+    victim = root / "precious"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("keep")
+    fake = root / "pipeline-runs" / "p" / "local-20260101-000000-bbbbbb"
+    fake.mkdir(parents=True)
+    (fake / "run.json").write_text(json.dumps({
+        "id": "local-20260101-000000-bbbbbb", "pipeline_name": "../../precious", "display_name": "x",
+        "pipeline_path": "p.pipeline", "status": "failed", "created": "2026-01-01T00:00:00Z", "nodes": [],
+    }))
+    await assert_http_error(fetch_json(jp_fetch, "tekton", "runs", "local-20260101-000000-bbbbbb", method="DELETE"), 404)
+    assert (victim / "keep.txt").exists()
+    assert (await fetch_json(jp_fetch, "tekton", "runs"))["runs"] == []
