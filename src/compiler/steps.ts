@@ -92,6 +92,20 @@ export type EnvVar =
   | { name: string; value: string }
   | { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } };
 
+/**
+ * An env value that must arrive as written. Kubernetes expands `$(VAR)` in env values
+ * and turns `$$` into `$` when it creates the container, so every `$` is doubled: the
+ * kubelet then yields exactly `value` (scripts, file names, user values alike).
+ */
+export function literalEnvValue(value: string): string {
+  return value.replace(/\$/g, '$$$$');
+}
+
+/** A `{name, value}` env entry whose value arrives literally (see literalEnvValue). */
+export function literal(name: string, value: string): EnvVar {
+  return { name, value: literalEnvValue(value) };
+}
+
 export interface IStepContext {
   /** Value of TEKTON_RUN_PREFIX (a Tekton expression: the run id is the PipelineRun name). */
   runPrefix: string;
@@ -108,9 +122,9 @@ export interface IStepContext {
 export function constantEnv(ctx: IStepContext): EnvVar[] {
   return [
     ...ctx.storageEnv,
-    { name: 'TEKTON_WORKDIR', value: WORKDIR },
-    { name: 'TEKTON_RUNNER', value: RUNNER_PATH },
-    { name: 'TEKTON_ARTIFACTS_DIR', value: ARTIFACTS_DIR }
+    literal('TEKTON_WORKDIR', WORKDIR),
+    literal('TEKTON_RUNNER', RUNNER_PATH),
+    literal('TEKTON_ARTIFACTS_DIR', ARTIFACTS_DIR)
   ];
 }
 
@@ -126,8 +140,9 @@ export function podTemplateEnv(ctx: IStepContext, pipelineName: string): Record<
     ...constantEnv(ctx).map(e => flow(e)),
     flow({ name: 'TEKTON_TASK', valueFrom: label('tekton.dev/pipelineTask') }),
     flow({ name: 'TEKTON_RUN_ID', valueFrom: label('tekton.dev/pipelineRun') }),
+    // Expanded by Kubernetes on purpose: the pipeline name is a DNS label (no `$`).
     flow({ name: 'TEKTON_RUN_PREFIX', value: `${pipelineName}/$(TEKTON_RUN_ID)` }),
-    ...STEP_ORDER.map(step => ({ name: STEP_SCRIPT_ENV[step], value: TEKTON_SCRIPT_PREAMBLE + stepScript(step) }))
+    ...STEP_ORDER.map(step => literal(STEP_SCRIPT_ENV[step], TEKTON_SCRIPT_PREAMBLE + stepScript(step)))
   ];
 }
 
@@ -143,7 +158,8 @@ export function buildStepTemplate(node: IRNode, ctx: IStepContext): Record<strin
     return { image: ctx.transferImage };
   }
   const env: EnvVar[] = [
-    { name: 'TEKTON_TASK', value: node.taskName },
+    literal('TEKTON_TASK', node.taskName),
+    // A Tekton expression ($(params.…)), substituted to `<pipeline>/<run name>`.
     { name: 'TEKTON_RUN_PREFIX', value: ctx.runPrefix },
     ...constantEnv(ctx)
   ];
@@ -154,26 +170,28 @@ export function buildStepTemplate(node: IRNode, ctx: IStepContext): Record<strin
 export function buildSteps(node: IRNode, parameters: IRParameter[], ctx: IStepContext): Record<string, unknown>[] {
   const fetchEnv: EnvVar[] = [];
   if (node.inputsFrom.length) {
-    fetchEnv.push({ name: 'TEKTON_INPUTS_FROM', value: node.inputsFrom.join(' ') });
+    fetchEnv.push(literal('TEKTON_INPUTS_FROM', node.inputsFrom.join(' ')));
   }
 
   const runEnv: EnvVar[] = [
-    { name: 'TEKTON_NODE_KIND', value: node.kind },
-    { name: 'TEKTON_NODE_FILE', value: Private.fileInWorkdir(node) }
+    literal('TEKTON_NODE_KIND', node.kind),
+    literal('TEKTON_NODE_FILE', Private.fileInWorkdir(node))
   ];
   if (node.parameters.length) {
-    runEnv.push({ name: 'TEKTON_PARAMETERS_SPEC', value: parametersSpec(node, parameters) });
+    runEnv.push(literal('TEKTON_PARAMETERS_SPEC', parametersSpec(node, parameters)));
+    // Tekton substitutes the value; the PipelineRun's param values are escaped for Kubernetes.
     runEnv.push(...node.parameters.map(name => ({ name, value: `$(params.${name})` })));
   }
-  runEnv.push(...node.env.map(e => ({ name: e.name, value: e.value })));
+  runEnv.push(...node.env.map(e => literal(e.name, e.value)));
   runEnv.push(
     ...node.secrets.map(s => ({ name: s.env_var, valueFrom: { secretKeyRef: { name: s.name, key: s.key } } }))
   );
 
   const saveEnv: EnvVar[] = [];
   if (node.outputs.length) {
-    saveEnv.push({ name: 'TEKTON_OUTPUTS', value: node.outputs.join('\n') });
+    saveEnv.push(literal('TEKTON_OUTPUTS', node.outputs.join('\n')));
   }
+  // Tekton substitutes the path (/tekton/steps/step-run/exitCode: no `$`).
   saveEnv.push({ name: 'TEKTON_RUN_EXIT_CODE_FILE', value: RUN_EXIT_CODE_PATH });
 
   const run: Record<string, unknown> = { name: 'run', image: node.runtimeImage, onError: 'continue' };

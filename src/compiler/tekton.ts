@@ -7,7 +7,7 @@
  * `pipelineRef` (for clusters that disable inline specs).
  */
 import { childName } from './names';
-import { buildStepTemplate, buildSteps, buildVolumes, IStepContext, podTemplateEnv } from './steps';
+import { buildStepTemplate, buildSteps, buildVolumes, IStepContext, literal, literalEnvValue, podTemplateEnv } from './steps';
 import { flow, flowItems } from './yaml';
 import type { IRNode, IRParameter, IRPipeline } from './types';
 
@@ -41,9 +41,9 @@ export function buildTektonObjects(ir: IRPipeline, options: ITektonOptions): Rec
     runPrefix: options.separateObjects ? `$(params.${RUN_PREFIX_PARAM})` : runPrefixValue,
     transferImage: options.transferImage,
     storageEnv: [
-      { name: 'TEKTON_S3_ENDPOINT', value: options.storageEndpoint },
-      { name: 'TEKTON_S3_BUCKET', value: options.bucket },
-      { name: 'TEKTON_S3_REGION', value: options.storageRegion }
+      literal('TEKTON_S3_ENDPOINT', options.storageEndpoint),
+      literal('TEKTON_S3_BUCKET', options.bucket),
+      literal('TEKTON_S3_REGION', options.storageRegion)
     ],
     storageSecretName: options.storageSecretName,
     sharedViaPodTemplate: !options.separateObjects
@@ -87,13 +87,13 @@ export function buildTektonObjects(ir: IRPipeline, options: ITektonOptions): Rec
     pipelineSpec.description = ir.description;
   }
   if (ir.parameters.length) {
-    pipelineSpec.params = ir.parameters.map(Private.paramSpec);
+    pipelineSpec.params = flowItems(ir.parameters.map(Private.paramSpec));
   }
   pipelineSpec.tasks = pipelineTasks;
 
   const runSpec: Record<string, unknown> = {};
   if (ir.parameters.length) {
-    runSpec.params = ir.parameters.map(p => ({ name: p.name, value: Private.paramValue(p) }));
+    runSpec.params = flowItems(ir.parameters.map(p => ({ name: p.name, value: Private.paramValue(p) })));
   }
   if (options.separateObjects) {
     runSpec.pipelineRef = { name: ir.name };
@@ -161,9 +161,13 @@ namespace Private {
     return spec;
   }
 
-  /** Tekton params are strings; '' stands for "no value" (the runner then injects nothing). */
+  /**
+   * Tekton params are strings; '' stands for "no value" (the runner then injects
+   * nothing). The value ends up in an env var, so it is escaped for Kubernetes' `$(VAR)`
+   * expansion like every literal env value.
+   */
   export function paramValue(p: IRParameter): string {
-    return p.value === null ? '' : String(p.value);
+    return literalEnvValue(p.value === null ? '' : String(p.value));
   }
 
   export function taskSpec(

@@ -3,7 +3,7 @@ import { STEP_FILES } from '../../src/compiler/steps/embedded.generated';
 import { IPipelineFlowDocument, parsePipeline } from '../../src/model';
 import { readFileSync } from 'fs';
 import { edgeCaseDocuments, makeDocument } from './generate';
-import { findPipelineFixtures, loadFixture, plain, PRODUCER_CONSUMER, readYaml11, STORAGE } from './helpers';
+import { findPipelineFixtures, kubeExpand, loadFixture, plain, PRODUCER_CONSUMER, readYaml11, STORAGE } from './helpers';
 
 type Obj = Record<string, any>;
 
@@ -100,7 +100,10 @@ describe('compile: one PipelineRun with embedded specs (default)', () => {
       ['TEKTON_STEP_RUN', 'run.sh'],
       ['TEKTON_STEP_SAVE', 'save.sh']
     ]) {
-      expect(shared[name]).toBe(`set -e\n${STEP_FILES[file]}`);
+      // Kubernetes expands $(VAR) and $$ in env values; the script must survive that intact.
+      expect(kubeExpand(shared[name] as string, { KUBERNETES_SERVICE_HOST: '10.0.0.1', HOME: '/root' })).toBe(
+        `set -e\n${STEP_FILES[file]}`
+      );
     }
     const scripts = tasksOf(run).flatMap(t => t.taskSpec.steps.map((s: Obj) => s.script));
     expect(new Set(scripts)).toEqual(
@@ -342,6 +345,11 @@ describe('compile: parameters', () => {
     ]);
   });
 
+  it('escapes values for the env var they end up in', () => {
+    const [, , label] = values({ parameters: { label: 'cost $5 $(HOME)' } });
+    expect(kubeExpand(label.value, { HOME: '/root' })).toBe('cost $5 $(HOME)');
+  });
+
   it('rejects wrong types, unknown names and missing required values', () => {
     const codes = (options: ICompileOptions) => errorsOf(doc(), options).map(d => d.code);
     expect(codes({ parameters: { n: 'five', label: 'x' } })).toEqual(['invalid-parameter-value']);
@@ -393,8 +401,10 @@ describe('compile: what Tekton or the pods would reject is an error naming node 
   });
 
   it('a $(...) that is not a Tekton variable is just text', () => {
-    const run = ok(node({ env_vars: [{ env_var: 'X', value: 'echo $(date) `id` ${HOME}' }] })).pipelineRun as Obj;
-    expect(env(step(tasksOf(run)[0], 'run')).X).toBe('echo $(date) `id` ${HOME}');
+    const value = 'echo $(date) $(HOME) `id` ${HOME} pa$$word $';
+    const run = ok(node({ env_vars: [{ env_var: 'X', value }] })).pipelineRun as Obj;
+    // Escaped so that Kubernetes' own $(VAR) expansion hands the process the literal text.
+    expect(kubeExpand(env(step(tasksOf(run)[0], 'run')).X as string, { HOME: '/root', date: 'x' })).toBe(value);
   });
 
   it('a node file outside the root', () => {

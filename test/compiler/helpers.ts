@@ -66,3 +66,42 @@ export const STORAGE = {
   storageSecretName: 'pipeline-storage',
   storageRegion: 'us-east-1'
 };
+
+/**
+ * What the kubelet makes of an env value: a port of Kubernetes'
+ * third_party/forked/golang/expansion Expand with MappingFuncFor(vars) — `$(NAME)` is
+ * replaced when NAME is known, `$$` becomes `$`, anything else stays.
+ */
+export function kubeExpand(input: string, vars: Record<string, string> = {}): string {
+  let out = '';
+  let checkpoint = 0;
+  for (let cursor = 0; cursor < input.length; cursor++) {
+    if (input[cursor] === '$' && cursor + 1 < input.length) {
+      out += input.slice(checkpoint, cursor);
+      const rest = input.slice(cursor + 1);
+      const rune = String.fromCodePoint(rest.codePointAt(0) as number);
+      let read: string;
+      let isVar = false;
+      let advance = rune.length;
+      if (rune === '$') {
+        read = '$';
+      } else if (rune === '(') {
+        const close = rest.indexOf(')', 1);
+        if (close !== -1) {
+          read = rest.slice(1, close);
+          isVar = true;
+          advance = close + 1;
+        } else {
+          read = '$(';
+          advance = 1;
+        }
+      } else {
+        read = `$${rune}`;
+      }
+      out += isVar ? (Object.prototype.hasOwnProperty.call(vars, read) ? vars[read] : `$(${read})`) : read;
+      cursor += advance;
+      checkpoint = cursor + 1;
+    }
+  }
+  return out + input.slice(checkpoint);
+}
