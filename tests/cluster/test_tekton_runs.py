@@ -67,17 +67,18 @@ def test_failing_task_fails_the_run_and_its_downstream_tasks_never_run(cluster, 
 
     cond = tr.succeeded_condition(done)
     assert (cond["status"], cond["reason"]) == ("False", "Failed"), cond
-    assert "fail-me" in cond["message"] or "Failed: 1" in cond["message"], cond["message"]
+    assert "Failed: 1" in cond["message"] and "Skipped: 1" in cond["message"], cond["message"]
 
     runs = tr.task_runs(cluster.custom, namespace, name)
     assert sorted(runs) == ["fail-me", "setup"], "after-fail must not get a TaskRun"
     assert tr.succeeded_condition(runs["setup"])["status"] == "True"
     failed = tr.succeeded_condition(runs["fail-me"])
-    assert (failed["status"], failed["reason"]) == ("False", "Failed"), failed
+    assert (failed["status"], failed["reason"]) == ("False", "StepFailed"), failed
+    assert "exited with code 1" in failed["message"], failed["message"]
     assert any(s["terminated"]["exitCode"] == 1 for s in runs["fail-me"]["status"]["steps"])
 
-    skipped = {s["name"] for s in done["status"].get("skippedTasks", [])}
-    assert skipped == {"after-fail"}
+    skipped = {s["name"]: s["reason"] for s in done["status"].get("skippedTasks", [])}
+    assert skipped == {"after-fail": "PipelineRun was stopping"}
     assert sorted(tr.pods(cluster.core, namespace, name)) == ["fail-me", "setup"]
 
 
