@@ -18,6 +18,7 @@ import type { ISignal } from '@lumino/signaling';
 import { CommandIDs, IPipelineTracker, TRANSLATION_DOMAIN } from './tokens';
 import { activateEditor } from './widget/activate';
 import { addAddToPipelineCommand } from './widget/addtopipeline';
+import { addExportCommand } from './widget/exportyaml';
 import { PipelineStatus } from './widget/statusbar';
 
 export * from './tokens';
@@ -77,7 +78,12 @@ const launcherPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null
   ): void => {
     const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
-    launcher?.add({ command: CommandIDs.createPipeline, category: trans.__('Other'), rank: 1 });
+    launcher?.add({
+      command: CommandIDs.createPipeline,
+      args: { isLauncher: true },
+      category: trans.__('Other'),
+      rank: 1
+    });
     if (palette) {
       const category = trans.__('Pipeline Editor');
       palette.addItem({ command: CommandIDs.createPipeline, category, args: { isPalette: true } });
@@ -112,6 +118,26 @@ const addToPipelinePlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
+/** "Export YAML": compile the current pipeline and save the Tekton YAML beside it. */
+const exportPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-tekton:export',
+  description: 'Exports the current pipeline as Tekton YAML.',
+  autoStart: true,
+  requires: [IPipelineTracker, IDocumentManager],
+  optional: [ICommandPalette, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    tracker: IPipelineTracker,
+    docManager: IDocumentManager,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null
+  ): void => {
+    const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
+    addExportCommand(app, tracker, docManager, trans);
+    palette?.addItem({ command: CommandIDs.exportYaml, category: trans.__('Pipeline Editor') });
+  }
+};
+
 /** Node and link counts and validation state of the current pipeline in the status bar. */
 const statusPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-tekton:status',
@@ -139,6 +165,12 @@ const statusPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-const plugins: JupyterFrontEndPlugin<any>[] = [editorPlugin, launcherPlugin, addToPipelinePlugin, statusPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [
+  editorPlugin,
+  launcherPlugin,
+  addToPipelinePlugin,
+  exportPlugin,
+  statusPlugin
+];
 
 export default plugins;

@@ -1,5 +1,5 @@
 import { Handle, NodeProps, NodeResizer, OnResizeEnd, Position } from '@xyflow/react';
-import React, { memo, useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import React, { memo, useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { updateComment } from '../model';
 import { useEditorContext } from './context';
 import { OUTPUT_PORT } from './graph';
@@ -14,6 +14,25 @@ function CommentNodeComponent({ id, data, selected }: NodeProps<CommentFlowNode>
   const { model, services, viewState } = useEditorContext();
   const trans = services.trans;
   const [draft, setDraft] = useState<string | null>(null);
+  const editor = useRef<HTMLTextAreaElement>(null);
+  const editing = draft !== null;
+  // Focus once React Flow shows the node (it hides nodes until they are measured).
+  useEffect(() => {
+    if (!editing) {
+      return;
+    }
+    let frame = 0;
+    let tries = 0;
+    const focus = () => {
+      const area = editor.current;
+      area?.focus();
+      if (area && document.activeElement !== area && ++tries < 30) {
+        frame = requestAnimationFrame(focus);
+      }
+    };
+    frame = requestAnimationFrame(focus);
+    return () => cancelAnimationFrame(frame);
+  }, [editing]);
 
   // A comment just added from the toolbar opens for editing.
   const editRequested = useSyncExternalStore(viewState.subscribe, () => viewState.getSnapshot().editComment === id);
@@ -69,8 +88,8 @@ function CommentNodeComponent({ id, data, selected }: NodeProps<CommentFlowNode>
         <textarea
           className="jp-tekton-PipelineEditor-commentEditor nodrag nowheel nopan"
           aria-label={trans.__('Comment (Markdown)')}
+          ref={editor}
           value={draft}
-          autoFocus
           onChange={event => setDraft(event.target.value)}
           onBlur={event => commit(event.target.value)}
           onKeyDown={event => {

@@ -1,4 +1,4 @@
-import { caretDownIcon, errorIcon, infoIcon } from '@jupyterlab/ui-components';
+import { caretDownIcon, errorIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 import type { IDiagnostic } from '../model/types';
 import { useEditorContext } from './context';
@@ -50,11 +50,7 @@ export function ProblemsList(props: {
               disabled={!d.nodeId}
               onClick={() => d.nodeId && props.onFocusNode(d.nodeId)}
             >
-              {d.severity === 'error' ? (
-                <errorIcon.react tag="span" className="jp-tekton-PipelineEditor-problemIcon" />
-              ) : (
-                <infoIcon.react tag="span" className="jp-tekton-PipelineEditor-problemIcon" />
-              )}
+              <errorIcon.react tag="span" className="jp-tekton-PipelineEditor-problemIcon" />
               <span className="jp-tekton-PipelineEditor-problemWhere">
                 {d.nodeId ? d.nodeLabel || d.nodeId : trans.__('Pipeline')}
                 {d.property ? ` · ${d.property}` : ''}

@@ -522,11 +522,15 @@ function subSchema(schema: RJSFSchema, keys: string[]): RJSFSchema {
   return { ...rest, properties } as RJSFSchema;
 }
 
-/** rjsf error schema from located diagnostics ('env_vars[0].env_var' → env_vars.0.env_var). */
+/**
+ * rjsf error schema from located errors ('env_vars[0].env_var' → env_vars.0.env_var).
+ * Warnings stay out of the form (rjsf shows everything as an error); the node badge and
+ * the problems list show them.
+ */
 export function errorSchema(diagnostics: ReadonlyArray<IDiagnostic>): ErrorSchema {
   const root: Record<string, any> = {};
   for (const d of diagnostics) {
-    if (!d.property) {
+    if (!d.property || d.severity !== 'error') {
       continue;
     }
     const path = d.property.split(/[.[\]]+/).filter(Boolean);

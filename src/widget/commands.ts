@@ -25,6 +25,7 @@ import {
   createPipeline,
   detachComment,
   disconnect,
+  findNode,
   getComments,
   getNodes,
   getPrimaryPipeline,
@@ -68,6 +69,25 @@ export function addCommands(options: ICommandOptions): void {
     const model = current()?.content.model;
     return model && model.snapshot.status === 'ready' && !model.context.model.readOnly ? model : null;
   };
+  /**
+   * Run an edit from the keyboard or toolbar, keeping keyboard focus in the canvas: when
+   * the focused node is deleted (or undone away) the browser drops focus to <body>, and
+   * the editor's shortcuts would stop working.
+   */
+  const keepingFocus = (fn: (model: PipelineEditorModel) => void): void => {
+    const widget = current();
+    const model = ready();
+    if (!widget || !model) {
+      return;
+    }
+    fn(model);
+    requestAnimationFrame(() => {
+      const active = document.activeElement;
+      if (!active || active === document.body || !active.isConnected) {
+        widget.content.controller?.focus();
+      }
+    });
+  };
   const hasSelection = (model: PipelineEditorModel | null): boolean => {
     const s = model?.snapshot.selection;
     return !!s && s.nodes.length + s.comments.length + s.links.length > 0;
@@ -96,7 +116,7 @@ export function addCommands(options: ICommandOptions): void {
     caption: trans.__('Undo the last pipeline edit'),
     icon: undoIcon,
     isEnabled: () => !!ready()?.snapshot.canUndo,
-    execute: () => ready()?.undo()
+    execute: () => keepingFocus(model => model.undo())
   });
 
   commands.addCommand(CommandIDs.redo, {
@@ -104,7 +124,7 @@ export function addCommands(options: ICommandOptions): void {
     caption: trans.__('Redo the last undone pipeline edit'),
     icon: redoIcon,
     isEnabled: () => !!ready()?.snapshot.canRedo,
-    execute: () => ready()?.redo()
+    execute: () => keepingFocus(model => model.redo())
   });
 
   commands.addCommand(CommandIDs.deleteSelection, {
@@ -112,12 +132,7 @@ export function addCommands(options: ICommandOptions): void {
     caption: trans.__('Delete the selected nodes, links and comments'),
     icon: deleteIcon,
     isEnabled: () => hasSelection(ready()),
-    execute: () => {
-      const model = ready();
-      if (model) {
-        deleteSelection(model, trans);
-      }
-    }
+    execute: () => keepingFocus(model => deleteSelection(model, trans))
   });
 
   commands.addCommand(CommandIDs.copy, {
@@ -138,12 +153,12 @@ export function addCommands(options: ICommandOptions): void {
     caption: trans.__('Cut the selected nodes and comments'),
     icon: cutIcon,
     isEnabled: () => hasSelection(ready()),
-    execute: () => {
-      const model = ready();
-      if (model && copyToClipboard(model)) {
-        deleteSelection(model, trans, trans.__('Cut'));
-      }
-    }
+    execute: () =>
+      keepingFocus(model => {
+        if (copyToClipboard(model)) {
+          deleteSelection(model, trans, trans.__('Cut'));
+        }
+      })
   });
 
   commands.addCommand(CommandIDs.paste, {
@@ -230,12 +245,15 @@ export function addCommands(options: ICommandOptions): void {
         return;
       }
       const attachTo = model.snapshot.selection.nodes;
-      const center = widget.content.defaultDropPosition();
+      const position = commentPosition(model, attachTo) ?? {
+        x: widget.content.defaultDropPosition().x - 100,
+        y: widget.content.defaultDropPosition().y - 40
+      };
       let commentId = '';
       model.edit(trans.__('Add comment'), doc => {
         const result = addComment(doc, {
-          x: Math.round(center.x - 100),
-          y: Math.round(center.y - 40),
+          x: Math.round(position.x),
+          y: Math.round(position.y),
           content: '',
           nodeIds: [...attachTo]
         });
@@ -305,6 +323,17 @@ export function addCommands(options: ICommandOptions): void {
     });
   });
   tracker.currentChanged.connect(refresh);
+}
+
+/** Above the first of the nodes a new comment is attached to (null: no such node). */
+function commentPosition(model: PipelineEditorModel, nodeIds: ReadonlyArray<string>): { x: number; y: number } | null {
+  const doc = model.document;
+  const node = doc && nodeIds.length ? findNode(doc, nodeIds[0])?.node : null;
+  const ui = node?.app_data?.ui_data;
+  if (!ui || typeof ui.x_pos !== 'number' || typeof ui.y_pos !== 'number') {
+    return null;
+  }
+  return { x: ui.x_pos, y: ui.y_pos - 110 };
 }
 
 /** Copies of one fragment pasted so far, to offset each paste a little more. */
