@@ -41,7 +41,10 @@ def cluster():
         if up.returncode != 0:
             pytest.fail(f"scripts/testcluster up failed (exit {up.returncode}):\n{up.stderr[-6000:]}", pytrace=False)
         started_here = True
-    kubeconfig = Path(run_script("env").stdout.strip().removeprefix("export KUBECONFIG="))
+    env = run_script("env")
+    if env.returncode != 0:
+        pytest.fail(f"scripts/testcluster env failed: {env.stderr}", pytrace=False)
+    kubeconfig = Path(env.stdout.strip().removeprefix("export KUBECONFIG="))
     api = config.new_client_from_config(config_file=str(kubeconfig))
     yield Cluster(kubeconfig=kubeconfig, state_dir=state_dir_of(), api=api)
     api.close()

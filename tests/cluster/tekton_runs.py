@@ -7,9 +7,12 @@ fails (tools/testcluster/config/kwok-stages.yaml).
 """
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+import yaml
 from kubernetes import client
 
 GROUP, VERSION = "tekton.dev", "v1"
@@ -93,3 +96,46 @@ def pods(core: client.CoreV1Api, namespace: str, pipeline_run_name: str) -> dict
     """Pods of a PipelineRun by pipeline task name."""
     items = core.list_namespaced_pod(namespace, label_selector=f"tekton.dev/pipelineRun={pipeline_run_name}").items
     return {p.metadata.labels["tekton.dev/pipelineTask"]: p for p in items}
+
+
+class OrderWatcher:
+    """Records, for each TaskRun the first time a listing shows it, whether every task it runs
+    after had already succeeded in that same (consistent) listing; and the run's reasons."""
+
+    def __init__(self, custom: client.CustomObjectsApi, namespace: str, name: str, run_after: dict[str, list[str]]):
+        self.custom, self.namespace, self.name, self.run_after = custom, namespace, name, run_after
+        self.upstreams_done_at_creation: dict[str, bool] = {}
+        self.reasons_seen: set[str] = set()
+
+    def __call__(self, pipeline_run: dict) -> None:
+        cond = succeeded_condition(pipeline_run)
+        if cond:
+            self.reasons_seen.add(cond.get("reason", ""))
+        runs = task_runs(self.custom, self.namespace, self.name)  # one LIST: one snapshot
+        for task_name in runs:
+            if task_name not in self.upstreams_done_at_creation:
+                self.upstreams_done_at_creation[task_name] = all(
+                    up in runs and (succeeded_condition(runs[up]) or {}).get("status") == "True"
+                    for up in self.run_after.get(task_name, [])
+                )
+
+
+REPO = Path(__file__).resolve().parents[2]
+CLI = REPO / "jupyterlab_tekton" / "cli" / "tekton-pipeline.cjs"
+FIXTURES = REPO.parent / "shared" / "fixtures"
+
+
+def compile_fixture(pipeline: Path, out_dir: Path) -> dict:
+    """The PipelineRun our TypeScript compiler (the `tekton-pipeline` CLI) makes of a .pipeline."""
+    if not CLI.is_file():  # a source checkout before `npm run build`
+        subprocess.run(["npm", "run", "-s", "build:cli"], cwd=REPO, check=True, capture_output=True, timeout=300)
+    out = out_dir / "compiled.yaml"
+    proc = subprocess.run(
+        ["node", str(CLI), "compile", str(pipeline), "--root", str(pipeline.parent), "-o", str(out),
+         "--bucket", "pipelines", "--endpoint", "http://127.0.0.1:9", "--storage-secret", "object-storage"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert proc.returncode == 0, f"tekton-pipeline compile failed ({proc.returncode}):\n{proc.stderr}"
+    docs = [d for d in yaml.safe_load_all(out.read_text()) if d]
+    assert [d["kind"] for d in docs] == ["PipelineRun"], [d["kind"] for d in docs]
+    return docs[0]

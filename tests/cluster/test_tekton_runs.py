@@ -15,26 +15,15 @@ def test_pipelinerun_runs_tasks_in_dependency_order_and_succeeds(cluster, namesp
     created = tr.create(cluster.custom, namespace, tr.pipeline_run("diamond-", diamond()))
     name = created["metadata"]["name"]
 
-    reasons_seen: set[str] = set()
-    # For each of b and c: a's Succeeded status in the first listing where b (or c) exists.
-    a_status_when_created: dict[str, str | None] = {}
-
-    def observe(pr: dict) -> None:
-        cond = tr.succeeded_condition(pr)
-        if cond:
-            reasons_seen.add(cond.get("reason", ""))
-        runs = tr.task_runs(cluster.custom, namespace, name)  # one consistent LIST
-        for downstream in ("b", "c"):
-            if downstream in runs and downstream not in a_status_when_created:
-                a_cond = tr.succeeded_condition(runs["a"]) if "a" in runs else None
-                a_status_when_created[downstream] = a_cond and a_cond.get("status")
-
-    done = tr.wait_done(cluster.custom, namespace, name, on_poll=observe)
+    watch = tr.OrderWatcher(cluster.custom, namespace, name, {"b": ["a"], "c": ["a"]})
+    done = tr.wait_done(cluster.custom, namespace, name, on_poll=watch)
 
     cond = tr.succeeded_condition(done)
     assert (cond["status"], cond["reason"]) == ("True", "Succeeded"), cond
-    assert "Running" in reasons_seen, f"never saw the run in progress; reasons seen: {reasons_seen}"
-    assert a_status_when_created == {"b": "True", "c": "True"}, "b and c must be created only after a succeeded"
+    assert "Running" in watch.reasons_seen, f"never saw the run in progress; reasons seen: {watch.reasons_seen}"
+    assert watch.upstreams_done_at_creation == {"a": True, "b": True, "c": True}, (
+        "b and c must be created only after a succeeded"
+    )
 
     children = done["status"]["childReferences"]
     assert sorted(c["pipelineTaskName"] for c in children) == ["a", "b", "c"]
@@ -57,6 +46,30 @@ def test_pipelinerun_runs_tasks_in_dependency_order_and_succeeds(cluster, namesp
         assert pod.spec.node_name == "kwok-node-0", "kube-scheduler should have bound the pod to the kwok node"
         assert pod.status.phase == "Succeeded"
         assert [c.name for c in pod.spec.containers] == ["step-fetch", "step-run", "step-save"]
+
+
+def test_pipelinerun_compiled_from_a_fixture_runs_in_dependency_order(cluster, namespace, tmp_path):
+    # Elyra's hello-generic-world: load -> part 1 -> {part 2, part 3}, notebooks and a script.
+    fixture = tr.FIXTURES / "elyra-examples/pipelines/run-generic-pipelines-on-kubeflow-pipelines/hello-generic-world.pipeline"
+    compiled = tr.compile_fixture(fixture, tmp_path)
+    tasks = compiled["spec"]["pipelineSpec"]["tasks"]
+    run_after = {t["name"]: t.get("runAfter", []) for t in tasks}
+    assert len(tasks) == 4 and sum(1 for deps in run_after.values() if deps) == 3
+
+    name = tr.create(cluster.custom, namespace, compiled)["metadata"]["name"]
+    watch = tr.OrderWatcher(cluster.custom, namespace, name, run_after)
+    done = tr.wait_done(cluster.custom, namespace, name, on_poll=watch)
+
+    cond = tr.succeeded_condition(done)
+    assert (cond["status"], cond["reason"]) == ("True", "Succeeded"), cond
+    assert watch.upstreams_done_at_creation == {t: True for t in run_after}
+    runs = tr.task_runs(cluster.custom, namespace, name)
+    assert sorted(runs) == sorted(run_after)
+    for task_name, upstreams in run_after.items():
+        for up in upstreams:
+            assert runs[task_name]["status"]["startTime"] >= runs[up]["status"]["completionTime"]
+    pods = tr.pods(cluster.core, namespace, name)
+    assert {p.metadata.labels["jupyterlab-tekton/pipeline"] for p in pods.values()} == {"hello-generic-world"}
 
 
 def test_failing_task_fails_the_run_and_its_downstream_tasks_never_run(cluster, namespace):

@@ -84,6 +84,7 @@ def test_up_is_fast_once_built_and_down_leaves_nothing(cluster, tmp_path):
     still_listening = [addr for addr, _ in listeners() if int(addr.rsplit(":", 1)[1]) in all_ports]
     assert still_listening == []
     assert run_script("status", env=env).returncode != 0
+    assert run_script("env", env=env).returncode != 0, "env must not hand out the kubeconfig of a stopped cluster"
     assert run_script("down", env=env).returncode == 0, "down must be idempotent"
 
 
