@@ -308,3 +308,28 @@ async def test_timeout_fails_the_node(jp_fetch, jp_root_dir):
     node = nodes_by_task(run)["long"]
     assert run["status"] == "failed" and node["status"] == "failed"
     assert node["message"] == "timed out after 3s"
+
+
+async def test_server_shutdown_interrupts_active_runs(tmp_path):
+    """What TektonApp.stop_extension does: stop our runs and record them as interrupted."""
+    from jupyterlab_tekton.models import CreateLocalRun
+    from jupyterlab_tekton.paths import ServerRoot
+    from jupyterlab_tekton.runs import LocalRunService
+
+    write_notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(60)")
+    (tmp_path / "s.pipeline").write_text("{}")
+    service = LocalRunService(root=ServerRoot(tmp_path), runs_root="runs", max_parallelism=2)
+    ir = ir_pipeline("stop", [ir_node("slow", "slow.ipynb"), ir_node("after", "slow.ipynb", run_after=["slow"])])
+    started = service.start(CreateLocalRun(ir=ir, pipeline_path="s.pipeline"))
+    deadline = time.monotonic() + 60
+    while service.describe(started.id).nodes[0].status.value != "running":
+        assert time.monotonic() < deadline
+        await __import__("asyncio").sleep(0.1)
+    await __import__("asyncio").sleep(2)  # let the kernel start
+    t0 = time.monotonic()
+    await service.shutdown(timeout=20)
+    assert time.monotonic() - t0 < 15
+    on_disk = json.loads((tmp_path / "runs" / "stop" / started.id / "run.json").read_text())
+    assert on_disk["status"] == "interrupted" and "server stopped" in on_disk["message"]
+    assert [n["status"] for n in on_disk["nodes"]] == ["cancelled", "cancelled"]
+    assert not service.active
