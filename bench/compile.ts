@@ -1,0 +1,132 @@
+/**
+ * Compile benchmark (issue 4): seeded random DAGs of 10 / 100 / 1000 / 5000 nodes,
+ * median wall time of `compile()` (validation, IR, Tekton objects, YAML), its phases,
+ * and the size of the 1000-node PipelineRun.
+ *
+ * Targets: 1000 nodes < 200 ms; 5000 nodes ≤ 5.5 × the 1000-node time; 1000-node
+ * PipelineRun < 1 MiB. Run with `npm run bench:compile` (add `-- --check` to exit 1
+ * when a target is missed). Results also go to bench/out/compile.json.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { compile } from '../src/compiler';
+import { buildIR } from '../src/compiler/ir';
+import { resolveOptions } from '../src/compiler/options';
+import { buildTektonObjects } from '../src/compiler/tekton';
+import { toMultiDocumentYaml } from '../src/compiler/yaml';
+import { validatePipeline } from '../src/model';
+import { randomDag } from '../test/compiler/generate';
+
+const SIZES = [10, 100, 1000, 5000];
+const RUNS: Record<number, number> = { 10: 41, 100: 21, 1000: 11, 5000: 7 };
+const SEED = 42;
+const OPTIONS = {
+  storageEndpoint: 'http://minio.minio.svc:9000',
+  bucket: 'pipelines',
+  storageSecretName: 'pipeline-storage',
+  storageRegion: 'us-east-1'
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/**
+ * Median wall ms of `fn` over `runs` calls, after two warm-up calls; with `cpu`, also the
+ * median CPU ms of this process (user + system), which a busy shared machine inflates
+ * much less than wall time.
+ */
+function time(runs: number, fn: () => unknown): number;
+function time(runs: number, fn: () => unknown, cpu: true): { wall: number; cpu: number };
+function time(runs: number, fn: () => unknown, cpu = false): number | { wall: number; cpu: number } {
+  fn();
+  fn();
+  const wall: number[] = [];
+  const used: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const startCpu = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    fn();
+    wall.push(Number(process.hrtime.bigint() - start) / 1e6);
+    const delta = process.cpuUsage(startCpu);
+    used.push((delta.user + delta.system) / 1000);
+  }
+  return cpu ? { wall: median(wall), cpu: median(used) } : median(wall);
+}
+
+interface IRow {
+  nodes: number;
+  edges: number;
+  compileMs: number;
+  compileCpuMs: number;
+  validateMs: number;
+  irMs: number;
+  tektonMs: number;
+  yamlMs: number;
+  yamlBytes: number;
+  jsonBytes: number;
+}
+
+function measure(size: number): IRow {
+  const document = randomDag(size, SEED);
+  const result = compile(document, OPTIONS);
+  const errors = result.diagnostics.filter(d => d.severity === 'error');
+  if (errors.length) {
+    throw new Error(`the ${size}-node DAG does not compile: ${errors[0].message}`);
+  }
+  const runs = RUNS[size];
+  const resolved = resolveOptions(OPTIONS);
+  const ir = buildIR(document, resolved).ir;
+  const objects = buildTektonObjects(ir, resolved.tekton);
+  const whole = time(runs, () => compile(document, OPTIONS), true);
+  return {
+    nodes: size,
+    edges: ir.nodes.reduce((sum, node) => sum + node.runAfter.length, 0),
+    compileMs: whole.wall,
+    compileCpuMs: whole.cpu,
+    validateMs: time(runs, () => validatePipeline(document)),
+    irMs: time(runs, () => buildIR(document, resolved)),
+    tektonMs: time(runs, () => buildTektonObjects(ir, resolved.tekton)),
+    yamlMs: time(runs, () => toMultiDocumentYaml(objects)),
+    yamlBytes: Buffer.byteLength(result.yaml),
+    jsonBytes: Buffer.byteLength(JSON.stringify(result.pipelineRun))
+  };
+}
+
+function main(): number {
+  const check = process.argv.includes('--check');
+  const rows = SIZES.map(measure);
+  const pad = (value: string | number, width: number) => String(value).padStart(width);
+  console.log(`compile() on random DAGs (seed ${SEED}), median of ${SIZES.map(s => RUNS[s]).join('/')} runs, Node ${process.version}`);
+  console.log(`load average ${os.loadavg().map(l => l.toFixed(1)).join(' ')} on ${os.cpus().length} CPUs`);
+  console.log('  nodes  edges  compile ms (CPU ms) | validate     IR  tekton   yaml |  YAML bytes  JSON bytes');
+  for (const r of rows) {
+    console.log(
+      `${pad(r.nodes, 7)}${pad(r.edges, 7)}${pad(r.compileMs.toFixed(1), 12)}${pad(`(${r.compileCpuMs.toFixed(1)})`, 10)} |` +
+        `${pad(r.validateMs.toFixed(1), 9)}${pad(r.irMs.toFixed(1), 7)}${pad(r.tektonMs.toFixed(1), 8)}${pad(r.yamlMs.toFixed(1), 7)} |` +
+        `${pad(r.yamlBytes, 12)}${pad(r.jsonBytes, 12)}`
+    );
+  }
+  const thousand = rows.find(r => r.nodes === 1000)!;
+  const fiveThousand = rows.find(r => r.nodes === 5000)!;
+  const ratio = fiveThousand.compileMs / thousand.compileMs;
+  const cpuRatio = fiveThousand.compileCpuMs / thousand.compileCpuMs;
+  const verdicts = [
+    [`1000 nodes: ${thousand.compileMs.toFixed(1)} ms wall, ${thousand.compileCpuMs.toFixed(1)} ms CPU (target < 200 ms)`, thousand.compileMs < 200],
+    [`5000 / 1000 nodes: ${ratio.toFixed(2)} × wall, ${cpuRatio.toFixed(2)} × CPU (target ≤ 5.5 ×)`, ratio <= 5.5],
+    [
+      `1000-node PipelineRun: YAML ${(thousand.yamlBytes / 1024).toFixed(0)} KiB, JSON ${(thousand.jsonBytes / 1024).toFixed(0)} KiB (target < 1024 KiB)`,
+      thousand.yamlBytes < 1024 * 1024 && thousand.jsonBytes < 1024 * 1024
+    ]
+  ] as [string, boolean][];
+  for (const [text, ok] of verdicts) {
+    console.log(`${ok ? 'ok  ' : 'MISS'} ${text}`);
+  }
+  const out = path.join(__dirname, 'compile.json');
+  fs.writeFileSync(out, JSON.stringify({ seed: SEED, node: process.version, loadavg: os.loadavg(), rows, ratio }, null, 2) + '\n');
+  return check && verdicts.some(([, ok]) => !ok) ? 1 : 0;
+}
+
+process.exitCode = main();
