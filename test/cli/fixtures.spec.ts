@@ -47,6 +47,9 @@ describe('tekton-pipeline on every shared fixture', () => {
       if (command === 'compile') {
         expect(text.stdout.startsWith('---\napiVersion: tekton.dev/v1\n')).toBe(!invalid);
       }
+      if (command !== 'validate') {
+        continue; // --json is the same code path for both commands
+      }
       const json = cli([command, file, ...extra, '--json'], { cwd: path.dirname(file) });
       expect(json.code).toBe(text.code);
       const report = JSON.parse(json.stdout);
