@@ -196,3 +196,26 @@ def compile_bundle(root: Path, pipeline: str, workdir: Path, *args: str) -> dict
     )
     assert out.returncode == 0, f"compile failed ({out.returncode}):\n{out.stderr}"
     return json.loads(bundle.read_text())
+
+
+# ---- swappable backends, selected through TektonApp traitlets like an operator would ------
+
+from jupyterlab_tekton.local import LocalRunner  # noqa: E402
+from jupyterlab_tekton.storage import ObjectStorage  # noqa: E402
+
+
+class BrokenStorage(ObjectStorage):
+    """Fails with an unexpected exception: the handler must answer a bare 500."""
+
+    def check(self, create_missing: bool = False):
+        raise RuntimeError("internal detail that must not reach the client")
+
+
+class ExplodingLocalRunner(LocalRunner):
+    """Its execute() crashes: the template method must record the run as failed."""
+
+    async def execute(self) -> None:
+        raise RuntimeError("runner bug")
+
+    def cancel(self) -> None:
+        self.cancel_requested = True
