@@ -30,12 +30,11 @@ ${COMPILE_FLAGS_HELP}`,
       return EXIT.ok;
     }
     const file = singleFile(args, 'run');
-    const loaded = await loadPipeline(file, compileOptions(args), {
+    const loaded = await loadPipeline(file, { ...compileOptions(args), forLocalRun: true }, {
       root: flagValue(args, 'root'),
       checkFiles: !hasFlag(args, 'skip-file-check')
     });
-    // A local run uses no object storage.
-    const diagnostics = loaded.diagnostics.filter(d => d.code !== 'storage-defaults');
+    const diagnostics = loaded.diagnostics;
     if (hasErrors(diagnostics) || !loaded.result?.ir) {
       if (hasFlag(args, 'json')) {
         printJson(io, { file, valid: false, diagnostics: diagnostics.map(d => diagnosticJson(file, d)) });

@@ -27,8 +27,10 @@ export function compile(document: IPipelineFlowDocument, options: ICompileOption
   const diagnostics: IDiagnostic[] = [];
   try {
     const resolved = resolveOptions(options);
-    const validation = validatePipeline(document, { requireRuntimeImage: !resolved.defaultRuntimeImage });
-    diagnostics.push(...validation, ...resolved.diagnostics);
+    const local = options.forLocalRun === true;
+    const validation = validatePipeline(document, { requireRuntimeImage: !local && !resolved.defaultRuntimeImage });
+    // A local run uses no object storage: its defaults are no news there.
+    diagnostics.push(...validation, ...resolved.diagnostics.filter(d => !(local && d.code === 'storage-defaults')));
     const { ir, diagnostics: irDiagnostics } = buildIR(document, resolved, options.parameters);
     // The IR builder's cycle guard repeats what validation already located on the nodes.
     const cycleReported = validation.some(d => d.code === 'cycle');
@@ -36,6 +38,9 @@ export function compile(document: IPipelineFlowDocument, options: ICompileOption
     const unique = Private.dedupe(diagnostics);
     if (hasErrors(unique)) {
       return Private.blocked(unique);
+    }
+    if (local) {
+      return { pipelineRun: null, documents: [], yaml: '', uploads: buildUploads(ir), ir, diagnostics: unique };
     }
     const documents = buildTektonObjects(ir, resolved.tekton);
     return {

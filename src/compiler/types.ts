@@ -16,6 +16,12 @@ import type {
 export interface ICompileOptions {
   /** Emit Task + Pipeline + PipelineRun instead of one PipelineRun with embedded specs. */
   separateObjects?: boolean;
+  /**
+   * Compile for a local run: only the IR and uploads are produced (no Tekton objects, no
+   * YAML), and what only a cluster needs (a runtime image, object storage) is not
+   * required. Every other check is the same as for Tekton.
+   */
+  forLocalRun?: boolean;
   /** metadata.name of the PipelineRun; default: generateName `<pipeline-name>-`. */
   runName?: string;
   namespace?: string;
@@ -129,7 +135,7 @@ export type IUpload =
     };
 
 export interface ICompileResult {
-  /** The PipelineRun object (always present when there are no errors). */
+  /** The PipelineRun object (present when there are no errors, unless `forLocalRun`). */
   pipelineRun: Record<string, unknown> | null;
   /** All objects in apply order (Tasks, Pipeline, PipelineRun in separate mode). */
   documents: Record<string, unknown>[];

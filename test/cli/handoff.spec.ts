@@ -62,9 +62,20 @@ describe('tekton-pipeline run', () => {
     const { argv, stdin } = read('run-local.json');
     expect(argv).toEqual(['run-local', '--root', fs.realpathSync(dir), '--parallelism', '2']);
     const expected = compile(parsePipeline(fs.readFileSync(path.join(dir, 'p/handoff.pipeline'), 'utf8')).document!, {
-      pipelinePath: 'p/handoff.pipeline'
+      pipelinePath: 'p/handoff.pipeline',
+      forLocalRun: true
     });
+    expect(expected.ir).not.toBeNull();
     expect(stdin).toEqual({ ir: expected.ir, uploads: expected.uploads, pipeline_path: 'p/handoff.pipeline', parameters: {} });
+  });
+
+  it('runs nodes without a runtime image (a local run uses none)', () => {
+    const { dir, env, read } = setup('');
+    const result = cli(['run', 'p/handoff.pipeline'], { cwd: dir, env });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('[missing-image]'); // a warning, as the model words it
+    expect(result.stderr).not.toContain(': error:');
+    expect(read('run-local.json').stdin.ir.nodes.map((n: { runtimeImage: string }) => n.runtimeImage)).toEqual(['', '']);
   });
 
   it("exits with the runner's code", () => {

@@ -448,6 +448,19 @@ describe('compile: what Tekton or the pods would reject is an error naming node 
     expect(only(node({}), options)).toMatchObject({ code: 'invalid-option', property: `options.${option}` });
   });
 
+  it('for a local run: IR and uploads only, no image or storage needed', () => {
+    const document = makeDocument([{ id: 'n1', label: 'Train' }], { defaults: { runtime_image: '' } });
+    const result = compile(document, { pipelinePath: 'x.pipeline', forLocalRun: true });
+    expect(result.diagnostics.map(d => [d.severity, d.code])).toEqual([['warning', 'missing-image']]);
+    expect(result).toMatchObject({ pipelineRun: null, documents: [], yaml: '' });
+    expect(result.ir!.nodes[0]).toMatchObject({ taskName: 'train', runtimeImage: '' });
+    expect(result.uploads).toHaveLength(2);
+    // Everything else is checked as for Tekton.
+    expect(errorsOf(node({ env_vars: [{ env_var: 'TEKTON_TASK', value: 'x' }] }), { forLocalRun: true }).map(d => d.code)).toEqual([
+      'reserved-env-var'
+    ]);
+  });
+
   it('warns (only) when no object storage is configured', () => {
     const result = compile(node({}), { pipelinePath: 'x.pipeline' });
     expect(result.diagnostics.map(d => [d.severity, d.code])).toEqual([['warning', 'storage-defaults']]);
