@@ -82,28 +82,6 @@ export function formatGoDuration(nanos: bigint): string {
   return sign + text;
 }
 
-/**
- * A node timeout: a Go duration string, or a number (or numeric string) of minutes.
- * Returns nanoseconds; 0 means "no timeout".
- */
-export function parseTimeout(value: unknown): DurationResult {
-  if (typeof value === 'number' || (typeof value === 'string' && /^\s*[0-9]+(\.[0-9]+)?\s*$/.test(value))) {
-    const minutes = Number(value);
-    if (!Number.isFinite(minutes) || minutes < 0) {
-      return { error: `invalid timeout ${String(value)}` };
-    }
-    return parseGoDuration(`${minutes}m`);
-  }
-  if (typeof value !== 'string') {
-    return { error: `expected a duration such as "30m" or a number of minutes, got ${JSON.stringify(value)}` };
-  }
-  const parsed = parseGoDuration(value.trim());
-  if ('nanos' in parsed && parsed.nanos < 0n) {
-    return { error: `timeout must not be negative, got "${value}"` };
-  }
-  return parsed;
-}
-
 namespace Private {
   /** `value / scale` as a decimal without trailing zeros. */
   export function fraction(value: bigint, scale: bigint): string {

@@ -4,21 +4,6 @@
  * diagnostic on the node instead of an admission error after submission.
  */
 
-/** `validation.IsEnvVarName`: what the API server accepts as an env var name. */
-export function isEnvVarName(name: string): boolean {
-  return /^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name);
-}
-
-/** A name usable both as a shell/Python identifier and as a Tekton param name. */
-export function isIdentifier(name: string): boolean {
-  return /^[_a-zA-Z][_a-zA-Z0-9]*$/.test(name);
-}
-
-/** Tekton's string/array param name format (`stringAndArrayVariableNameFormat`). */
-export function isTektonParamName(name: string): boolean {
-  return /^[_a-zA-Z][_a-zA-Z0-9.-]*$/.test(name);
-}
-
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -42,11 +27,6 @@ export function isQualifiedName(key: string): boolean {
 /** Label values (and node selector values): empty, or ≤ 63 of `[-A-Za-z0-9_.]` inside alphanumerics. */
 export function isLabelValue(value: string): boolean {
   return value === '' || (value.length <= 63 && QUALIFIED_NAME_PART.test(value));
-}
-
-/** Keys of Secrets and ConfigMaps. */
-export function isSecretKey(key: string): boolean {
-  return key.length > 0 && key.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(key);
 }
 
 /** Names of Secrets and PersistentVolumeClaims (DNS-1123 subdomains). */

@@ -1,4 +1,4 @@
-import { formatGoDuration, parseGoDuration, parseTimeout } from '../../src/compiler/duration';
+import { formatGoDuration, parseGoDuration } from '../../src/compiler/duration';
 
 const nanos = (text: string) => {
   const result = parseGoDuration(text);
@@ -27,13 +27,5 @@ describe('Go durations', () => {
 
   it.each(['', '1', 'h', '1d', '1h 30m', '.h', 'abc'])('rejects %j', text => {
     expect('error' in parseGoDuration(text)).toBe(true);
-  });
-
-  it('reads node timeouts as Go durations or minutes', () => {
-    expect(parseTimeout(45)).toEqual({ nanos: 2700000000000n });
-    expect(parseTimeout('45')).toEqual({ nanos: 2700000000000n });
-    expect(parseTimeout('1h')).toEqual({ nanos: 3600000000000n });
-    expect('error' in parseTimeout('-5m')).toBe(true);
-    expect('error' in parseTimeout({})).toBe(true);
   });
 });
