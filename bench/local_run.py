@@ -100,14 +100,12 @@ async def run_once(parallelism: int, sleep: float) -> dict:
                 "before": r0 - start, "runner": (r1 - r0) - cells, "after": end - r1,
                 "start": start, "end": end,
             }
-        first = min(v["start"] for v in nodes.values())
         chain = max(nodes["b"]["duration"], nodes["c"]["duration"])
         return {
             "wall": wall,
             "critical_nominal": 3 * sleep,
             "critical_measured": nodes["a"]["duration"] + chain + nodes["d"]["duration"],
             "nodes": nodes,
-            "first_start_delay": first - (time.time() - (time.monotonic() - t0)),
         }
 
 
@@ -139,9 +137,11 @@ async def main() -> None:
     if args.engine:
         os.environ["TEKTON_ENGINE"] = args.engine
     print(f"diamond A -> (B, C) -> D, each notebook sleeps {args.sleep:g} s; {os.cpu_count()} CPUs; python {sys.version.split()[0]}")
+    print("load average at start: %.2f %.2f %.2f (other processes compete for the CPUs)" % os.getloadavg())
     for parallelism in (2, 1):
         runs = [await run_once(parallelism, args.sleep) for _ in range(args.repeat)]
         report(f"parallelism {parallelism}", runs, args.sleep)
+    print("\nload average at end: %.2f %.2f %.2f" % os.getloadavg())
 
 
 if __name__ == "__main__":
