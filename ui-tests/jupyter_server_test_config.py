@@ -7,6 +7,7 @@ so the tests exercise the working tree even when the package was never pip-insta
 import os
 import sys
 from pathlib import Path
+from tempfile import mkdtemp
 
 from jupyterlab.galata import configure_jupyter_server
 
@@ -19,15 +20,18 @@ c.ServerApp.ip = "127.0.0.1"  # noqa: F821
 c.ServerApp.port = int(os.environ.get("TEKTON_UI_TEST_PORT", "8888"))  # noqa: F821
 c.ServerApp.allow_root = True  # noqa: F821 (CI and these machines run as root)
 
-# `jupyterlab_tekton/labextension/package.json` is found as an extension named
-# jupyterlab-tekton; extra paths come before the installed ones, so the build wins.
+# The build, linked under the extension's name as `jupyter labextension develop` does
+# (JupyterLab finds settings schemas by that folder name); extra paths come before the
+# installed ones, so this build wins over any installed copy.
+_extensions = Path(mkdtemp(prefix="tekton-ui-test-labextensions-"))
+(_extensions / "jupyterlab-tekton").symlink_to(REPO / "jupyterlab_tekton" / "labextension")
 c.LabServerApp.extra_labextensions_path = [  # noqa: F821
     c.LabServerApp.extra_labextensions_path,  # noqa: F821 (galata's helper extension)
-    str(REPO / "jupyterlab_tekton"),
+    str(_extensions),
 ]
 sys.path.insert(0, str(REPO))
 c.ServerApp.jpserver_extensions = {"jupyterlab_tekton": True}  # noqa: F821
 
 # Errors only, so that the test output stays readable; set
 # TEKTON_UI_TEST_LOG_LEVEL=DEBUG to see every request.
-c.ServerApp.log_level = os.environ.get("TEKTON_UI_TEST_LOG_LEVEL", "ERROR")  # noqa: F821
+c.Application.log_level = os.environ.get("TEKTON_UI_TEST_LOG_LEVEL", "ERROR")  # noqa: F821 (ServerApp, LabApp)

@@ -16,6 +16,9 @@ module.exports = {
   use: {
     ...baseConfig.use,
     baseURL,
+    // Wide enough for file browser + canvas + properties panel: on a narrow canvas nodes sit
+    // near its edges, where React Flow auto-pans while a link is being dragged.
+    viewport: { width: 1440, height: 900 },
     // Playwright's own browser builds cannot be downloaded here; Debian's can.
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',

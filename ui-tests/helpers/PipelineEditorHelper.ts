@@ -80,7 +80,19 @@ export class PipelineEditorHelper {
   get launcherCard(): Locator {
     return this.page
       .locator(SELECTORS.LAUNCHER_CARD)
+      .filter({ visible: true })
       .filter({ has: this.page.locator(SELECTORS.LAUNCHER_LABEL, { hasText: /^Pipeline Editor$/ }) });
+  }
+
+  /**
+   * The selected node's input for `property` (a key of component_parameters, or `label`).
+   * Found by rjsf's id (`<prefix>_<property>`): JupyterLab's form template shows titles in
+   * a <div>, not a <label>, so the inputs have no accessible name to find them by.
+   */
+  nodeField(property: string): Locator {
+    return this.properties
+      .locator(SELECTORS.NODE_FORM)
+      .locator(`input[id$="_${property}"], textarea[id$="_${property}"], select[id$="_${property}"]`);
   }
 
   /** The node whose label is exactly `label`. */
@@ -200,11 +212,13 @@ export class PipelineEditorHelper {
   /** Drags from `fromLabel`'s output port to `toLabel`'s input port. */
   async connect(fromLabel: string, toLabel: string): Promise<void> {
     const from = await centre(this.node(fromLabel).locator(SELECTORS.NODE_OUTPUT));
-    const to = await centre(this.node(toLabel).locator(SELECTORS.NODE_INPUT));
+    const target = this.node(toLabel).locator(SELECTORS.NODE_INPUT);
     const mouse = this.page.mouse;
     await mouse.move(from.x, from.y);
     await mouse.down();
     await mouse.move(from.x + 8, from.y + 8, { steps: 2 });
+    // Measured now, not before the press: the canvas may auto-pan near its edges.
+    const to = await centre(target);
     await mouse.move(to.x, to.y, { steps: 15 });
     await mouse.move(to.x + 1, to.y);
     await mouse.move(to.x, to.y);
@@ -224,7 +238,7 @@ export class PipelineEditorHelper {
     if ((await tab.getAttribute('aria-selected')) !== 'true') {
       await tab.click();
     }
-    const field = this.properties.locator(SELECTORS.NODE_FORM).getByLabel('Runtime image', { exact: true });
+    const field = this.nodeField('runtime_image');
     await field.fill(image);
     await field.press('Tab');
     await expect(field).toHaveValue(image);
@@ -237,10 +251,13 @@ export class PipelineEditorHelper {
     await expect(this.currentTab).not.toHaveClass(/jp-mod-dirty/);
   }
 
-  /** Reloads JupyterLab and closes whatever the workspace restored. */
-  async reloadAndCloseAll(): Promise<void> {
-    await this.page.reload();
-    await this.page.activity.closeAll();
+  /**
+   * Loads JupyterLab again (a new page load) with an empty workspace, so that nothing is
+   * restored and the file must be reopened; the file browser shows this test's folder.
+   */
+  async reloadWithEmptyWorkspace(): Promise<void> {
+    await this.page.goto(`tree/${this.tmpPath}?reset`);
+    await expect(this.page.locator(SELECTORS.EDITOR)).toHaveCount(0);
   }
 
   /**

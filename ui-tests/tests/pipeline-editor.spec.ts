@@ -1,8 +1,8 @@
 // The pipeline editor as a user meets it, in a real JupyterLab (issue 3's UI tests).
-import { expect, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
-import { FIXTURES_DIR, linksOf, PipelineEditorHelper, SELECTORS } from '../helpers/PipelineEditorHelper';
+import { expect, test } from '../helpers/fixtures';
+import { FIXTURES_DIR, linksOf, SELECTORS } from '../helpers/PipelineEditorHelper';
 
 const IMAGE = 'quay.io/jupyter/scipy-notebook:2024-10-07';
 const PRODUCER_CONSUMER = 'producer-consumer.pipeline';
@@ -16,11 +16,7 @@ const PRODUCER_CONSUMER_FILES = [
 ];
 
 test.describe('pipeline editor', () => {
-  test('create from the Launcher, drop two notebooks, link them, set an image, save, reload, reopen', async ({
-    page,
-    tmpPath
-  }) => {
-    const editor = new PipelineEditorHelper(page, tmpPath);
+  test('create from the Launcher, drop two notebooks, link them, set an image, save, reload, reopen', async ({ page, editor, tmpPath }) => {
     await editor.uploadFixtures(['producer.ipynb', 'consumer.ipynb']);
     await page.filebrowser.refresh();
 
@@ -33,14 +29,15 @@ test.describe('pipeline editor', () => {
     await editor.dragFromFileBrowser('consumer.ipynb', { x: 420, y: 300 });
     await expect(editor.nodes).toHaveCount(2);
     await expect(editor.editor.locator(SELECTORS.EMPTY_HINT)).toHaveCount(0);
-    // Each node lands where it was dropped (its top-left corner at the pointer).
+    // Each node lands where it was dropped (its top-left corner at the pointer); soft, so
+    // that a misplaced node still lets the rest of the story run.
     for (const [label, at] of [
       ['producer.ipynb', { x: 120, y: 140 }],
       ['consumer.ipynb', { x: 420, y: 300 }]
     ] as const) {
       const box = await editor.nodeBox(label);
-      expect(Math.abs(box.x - (canvas.x + at.x)), `${label} x`).toBeLessThan(40);
-      expect(Math.abs(box.y - (canvas.y + at.y)), `${label} y`).toBeLessThan(40);
+      expect.soft(Math.abs(box.x - (canvas.x + at.x)), `${label} x`).toBeLessThan(40);
+      expect.soft(Math.abs(box.y - (canvas.y + at.y)), `${label} y`).toBeLessThan(40);
     }
 
     await editor.connect('producer.ipynb', 'consumer.ipynb');
@@ -65,20 +62,14 @@ test.describe('pipeline editor', () => {
     expect(consumer.app_data.component_parameters?.runtime_image).toBe(IMAGE);
 
     // A fresh page: reopen the file, everything is still there.
-    await editor.reloadAndCloseAll();
+    await editor.reloadWithEmptyWorkspace();
     await editor.openPipeline(file, { nodes: 2, links: 1 });
     expect(await editor.renderedLinks()).toEqual(['producer.ipynb → consumer.ipynb']);
     await editor.selectNode('consumer.ipynb');
-    await expect(
-      editor.properties.locator(SELECTORS.NODE_FORM).getByLabel('Runtime image', { exact: true })
-    ).toHaveValue(IMAGE);
+    await expect(editor.nodeField('runtime_image')).toHaveValue(IMAGE);
   });
 
-  test('opens producer-consumer.pipeline from the Elyra fixtures with its nodes and links', async ({
-    page,
-    tmpPath
-  }) => {
-    const editor = new PipelineEditorHelper(page, tmpPath);
+  test('opens producer-consumer.pipeline from the Elyra fixtures with its nodes and links', async ({ page, editor, tmpPath }) => {
     await editor.uploadFixtures(PRODUCER_CONSUMER_FILES);
     const fixture = JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, PRODUCER_CONSUMER), 'utf-8'));
     const expectedLabels: string[] = fixture.pipelines[0].nodes.map((n: any) => n.app_data.label).sort();
@@ -95,11 +86,7 @@ test.describe('pipeline editor', () => {
     await expect(editor.currentTab).not.toHaveClass(/jp-mod-dirty/);
   });
 
-  test('refuses a link that would close a cycle, with visible feedback, and changes nothing', async ({
-    page,
-    tmpPath
-  }) => {
-    const editor = new PipelineEditorHelper(page, tmpPath);
+  test('refuses a link that would close a cycle, with visible feedback, and changes nothing', async ({ page, editor, tmpPath }) => {
     await editor.uploadFixtures(PRODUCER_CONSUMER_FILES);
     const file = `${tmpPath}/${PRODUCER_CONSUMER}`;
     const before = await editor.readFile(file);
@@ -124,9 +111,8 @@ test.describe('pipeline editor', () => {
       /doc_type/
     ]
   ] as const) {
-    test(`a malformed file (${name}) shows the error view and is left untouched`, async ({ page, tmpPath }) => {
-      const editor = new PipelineEditorHelper(page, tmpPath);
-      await editor.writeFile(name, text);
+    test(`a malformed file (${name}) shows the error view and is left untouched`, async ({ page, editor, tmpPath }) => {
+        await editor.writeFile(name, text);
       await page.filebrowser.refresh();
 
       await editor.open(`${tmpPath}/${name}`);
@@ -145,10 +131,7 @@ test.describe('pipeline editor', () => {
 });
 
 test.describe('pipeline editor screenshots', () => {
-  test.use({ viewport: { width: 1280, height: 800 } });
-
-  test('light and dark theme', async ({ page, tmpPath }, testInfo) => {
-    const editor = new PipelineEditorHelper(page, tmpPath);
+  test('light and dark theme', async ({ page, editor, tmpPath }, testInfo) => {
     await editor.uploadFixtures(PRODUCER_CONSUMER_FILES);
     await editor.writeFile('broken.pipeline', '{ "doc_type": ');
     await page.filebrowser.refresh();
