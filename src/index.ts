@@ -10,12 +10,13 @@ import { ICommandPalette, IThemeManager, IToolbarWidgetRegistry } from '@jupyter
 import { IDocumentManager } from '@jupyterlab/docmanager';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
+import { IMainMenu } from '@jupyterlab/mainmenu';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import type { ISignal } from '@lumino/signaling';
-import { CommandIDs, IPipelineTracker, TRANSLATION_DOMAIN } from './tokens';
+import { CommandIDs, IPipelineDocumentWidget, IPipelineTracker, TRANSLATION_DOMAIN } from './tokens';
 import { activateEditor } from './widget/activate';
 import { addAddToPipelineCommand } from './widget/addtopipeline';
 import { addExportCommand } from './widget/exportyaml';
@@ -101,6 +102,20 @@ const launcherPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
+/** Edit › Undo / Redo act on the pipeline editor when it is the current widget. */
+const editMenuPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-tekton:edit-menu',
+  description: 'Connects Edit › Undo and Redo to the pipeline editor.',
+  autoStart: true,
+  requires: [IPipelineTracker],
+  optional: [IMainMenu],
+  activate: (_app: JupyterFrontEnd, tracker: IPipelineTracker, mainMenu: IMainMenu | null): void => {
+    const isEnabled = (widget: unknown) => tracker.has(widget as IPipelineDocumentWidget);
+    mainMenu?.editMenu.undoers.undo.add({ id: CommandIDs.undo, isEnabled });
+    mainMenu?.editMenu.undoers.redo.add({ id: CommandIDs.redo, isEnabled });
+  }
+};
+
 /** "Add to Pipeline" in the file browser's context menu. */
 const addToPipelinePlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-tekton:add-to-pipeline',
@@ -168,6 +183,7 @@ const statusPlugin: JupyterFrontEndPlugin<void> = {
 const plugins: JupyterFrontEndPlugin<any>[] = [
   editorPlugin,
   launcherPlugin,
+  editMenuPlugin,
   addToPipelinePlugin,
   exportPlugin,
   statusPlugin

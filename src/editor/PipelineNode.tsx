@@ -52,13 +52,15 @@ function PipelineNodeComponent({ data, selected }: NodeProps<PipelineFlowNode>):
         data-testid="node-input"
         aria-label={`Input of ${data.label}`}
       />
-      <Handle
-        type="target"
-        position={Position.Top}
-        id={COMMENT_PORT}
-        className="jp-tekton-PipelineEditor-commentHandle"
-        isConnectable={false}
-      />
+      {data.commented && (
+        <Handle
+          type="target"
+          position={Position.Top}
+          id={COMMENT_PORT}
+          className="jp-tekton-PipelineEditor-commentHandle"
+          isConnectable={false}
+        />
+      )}
       <div className="jp-tekton-PipelineEditor-nodeHeader">
         <span
           className={`jp-tekton-PipelineEditor-kind jp-mod-${data.kind ?? 'unsupported'}`}

@@ -29,6 +29,7 @@ export const DEFAULT_COMMENT_SIZE = { width: 200, height: 80 };
 
 interface INodeSource {
   node: INode;
+  commented: boolean;
   defaults: unknown;
   problems: ReadonlyArray<IDiagnostic>;
   runState: Tekton.INodeRunState | null;
@@ -59,11 +60,15 @@ export class GraphSync {
     }
     const nodeSources = new Map<string, INodeSource>();
     const commentSources = new Map<string, ICommentSource>();
+    const commented = new Set<string>();
     const result: FlowNode[] = [];
 
     for (const comment of getComments(document)) {
       if (typeof comment.id !== 'string') {
         continue;
+      }
+      for (const ref of comment.associated_id_refs ?? []) {
+        commented.add(ref?.node_ref);
       }
       const source: ICommentSource = { comment };
       commentSources.set(comment.id, source);
@@ -82,6 +87,7 @@ export class GraphSync {
       }
       const source: INodeSource = {
         node,
+        commented: commented.has(node.id),
         defaults,
         problems: problems.get(node.id) ?? NO_PROBLEMS,
         runState: inputs.runStates.get(node.id) ?? null
@@ -94,6 +100,7 @@ export class GraphSync {
         prev.type === NODE_TYPE &&
         old &&
         old.node === source.node &&
+        old.commented === source.commented &&
         old.defaults === source.defaults &&
         old.problems === source.problems &&
         old.runState === source.runState
@@ -237,6 +244,7 @@ function createPipelineNode(
     kind,
     summary: summarizeNode(params),
     filename: typeof params.filename === 'string' ? params.filename : '',
+    commented: source.commented,
     problems: source.problems,
     runState: source.runState
   };

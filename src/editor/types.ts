@@ -16,6 +16,8 @@ export interface IPipelineNodeData extends Record<string, unknown> {
   summary: string;
   /** The file the node runs ('' when none). */
   filename: string;
+  /** A comment is attached (the node then needs the port comment lines end at). */
+  commented: boolean;
   /** Problems of this node (same array object while they do not change). */
   problems: ReadonlyArray<IDiagnostic>;
   runState: Tekton.INodeRunState | null;

@@ -21,6 +21,7 @@ function renderNode(data: Partial<IPipelineNodeData>, selected = false): HTMLEle
       kind: 'notebook',
       summary: '',
       filename: 'load_data.ipynb',
+      commented: false,
       problems: [],
       runState: null,
       ...data
