@@ -31,8 +31,7 @@ cleanup() {
 trap cleanup EXIT
 
 stage install bash scripts/install.sh || { echo "install failed; nothing to test"; exit 1; }
-[ -f scripts/install-chromium.sh ] && stage chromium bash scripts/install-chromium.sh
-[ -f scripts/install-minio.sh ] && stage minio bash scripts/install-minio.sh
+stage test-tools bash scripts/install-test-tools.sh || { echo "test tools failed to install"; exit 1; }
 
 # --- TypeScript unit tests (model, compiler, CLI, editor components)
 stage jest npx jest --ci --json --outputFile="$RESULTS/unit.jest.json"
@@ -41,17 +40,15 @@ stage jest npx jest --ci --json --outputFile="$RESULTS/unit.jest.json"
 stage core-purity npm run -s typecheck:core
 
 # --- Tekton's own validation of compiled output
-if [ -f tools/tekton-validate/build.sh ]; then
-  run_tekton_validate() {
+run_tekton_validate() {
     local bin out
     bin=$(bash tools/tekton-validate/build.sh) || return 1
     (cd tools/tekton-validate && go test -json ./... >"$RESULTS/tekton-validate.go.jsonl") || return 1
     out=$(mktemp -d)
     node scripts/ci/compile-fixtures.mjs "$out" || return 1
     "$bin" "$out"
-  }
-  stage tekton-validate run_tekton_validate
-fi
+}
+stage tekton-validate run_tekton_validate
 
 # --- Python: server extension, step scripts with MinIO, local runner, test cluster
 run_pytest() {
@@ -63,13 +60,10 @@ run_pytest() {
 stage pytest run_pytest
 
 # --- UI tests: Galata against a real JupyterLab in Debian Chromium
-if [ -f ui-tests/package.json ]; then
-  run_ui_tests() {
-    (cd ui-tests && npm ci --no-audit --no-fund && \
-      PLAYWRIGHT_JUNIT_OUTPUT_FILE="$RESULTS/ui-tests.xml" npx playwright test --reporter=list,junit)
-  }
-  stage ui-tests run_ui_tests
-fi
+run_ui_tests() {
+  (cd ui-tests && PLAYWRIGHT_JUNIT_OUTPUT_FILE="$RESULTS/ui-tests.xml" npx playwright test --reporter=list,junit)
+}
+stage ui-tests run_ui_tests
 
 printf '\n=== summary (suite took %ss)\n' "$(( $(date +%s) - SUITE_START ))"
 python3 scripts/ci/summarize.py "$RESULTS"
