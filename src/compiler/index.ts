@@ -7,14 +7,13 @@ import { hasErrors } from './diagnostics';
 import { buildIR } from './ir';
 import { IDiagnostic, IPipelineFlowDocument, validatePipeline } from './model';
 import { resolveOptions } from './options';
-import { buildTektonObjects } from './tekton';
+import { buildTektonObjects, toTektonYaml } from './tekton';
 import { buildUploads } from './uploads';
-import { toMultiDocumentYaml } from './yaml';
 import type { ICompileOptions, ICompileResult } from './types';
 
 export * from './types';
 export { DEFAULT_GPU_RESOURCE, DEFAULT_PIPELINE_TIMEOUT, DEFAULT_STORAGE, DEFAULT_TRANSFER_IMAGE } from './options';
-export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PIPELINE_LABEL } from './tekton';
+export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PIPELINE_LABEL, toTektonYaml } from './tekton';
 export { RUNNER_KEY, SOURCES_PREFIX } from './steps';
 export { toMultiDocumentYaml, toYaml } from './yaml';
 
@@ -46,7 +45,7 @@ export function compile(document: IPipelineFlowDocument, options: ICompileOption
     return {
       pipelineRun: documents[documents.length - 1],
       documents,
-      yaml: toMultiDocumentYaml(documents),
+      yaml: toTektonYaml(documents),
       uploads: buildUploads(ir),
       ir,
       diagnostics: unique

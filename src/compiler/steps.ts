@@ -12,7 +12,6 @@
  * by /bin/sh after `set -e`.
  */
 import { STEP_FILES } from './steps/embedded.generated';
-import { flow, flowItems } from './yaml';
 import type { IRNode, IRParameter } from './types';
 
 export const WORKDIR = '/workspace/node';
@@ -137,11 +136,11 @@ export function constantEnv(ctx: IStepContext): EnvVar[] {
 export function podTemplateEnv(ctx: IStepContext, pipelineName: string): Record<string, unknown>[] {
   const label = (key: string) => ({ fieldRef: { fieldPath: `metadata.labels['${key}']` } });
   return [
-    ...constantEnv(ctx).map(e => flow(e)),
-    flow({ name: 'TEKTON_TASK', valueFrom: label('tekton.dev/pipelineTask') }),
-    flow({ name: 'TEKTON_RUN_ID', valueFrom: label('tekton.dev/pipelineRun') }),
+    ...constantEnv(ctx),
+    { name: 'TEKTON_TASK', valueFrom: label('tekton.dev/pipelineTask') },
+    { name: 'TEKTON_RUN_ID', valueFrom: label('tekton.dev/pipelineRun') },
     // Expanded by Kubernetes on purpose: the pipeline name is a DNS label (no `$`).
-    flow({ name: 'TEKTON_RUN_PREFIX', value: `${pipelineName}/$(TEKTON_RUN_ID)` }),
+    { name: 'TEKTON_RUN_PREFIX', value: `${pipelineName}/$(TEKTON_RUN_ID)` },
     ...STEP_ORDER.map(step => literal(STEP_SCRIPT_ENV[step], TEKTON_SCRIPT_PREAMBLE + stepScript(step)))
   ];
 }
@@ -163,7 +162,7 @@ export function buildStepTemplate(node: IRNode, ctx: IStepContext): Record<strin
     { name: 'TEKTON_RUN_PREFIX', value: ctx.runPrefix },
     ...constantEnv(ctx)
   ];
-  return { image: ctx.transferImage, env: flowItems(env) };
+  return { image: ctx.transferImage, env };
 }
 
 /** The three steps of a node's task, in order. */
@@ -203,7 +202,7 @@ export function buildSteps(node: IRNode, parameters: IRParameter[], ctx: IStepCo
   if (mounts.length) {
     run.volumeMounts = mounts;
   }
-  run.env = flowItems(runEnv);
+  run.env = runEnv;
   run.script = Private.script('run', ctx);
 
   return [
@@ -243,10 +242,10 @@ namespace Private {
   export function transferStep(step: StepName, env: EnvVar[], ctx: IStepContext): Record<string, unknown> {
     const result: Record<string, unknown> = {
       name: step,
-      envFrom: flow([flow({ secretRef: flow({ name: ctx.storageSecretName }) })])
+      envFrom: [{ secretRef: { name: ctx.storageSecretName } }]
     };
     if (env.length) {
-      result.env = flowItems(env);
+      result.env = env;
     }
     result.script = script(step, ctx);
     return result;

@@ -8,7 +8,7 @@
  */
 import { childName } from './names';
 import { buildStepTemplate, buildSteps, buildVolumes, IStepContext, literal, literalEnvValue, podTemplateEnv } from './steps';
-import { flow, flowItems } from './yaml';
+import { IYamlStyle, toMultiDocumentYaml } from './yaml';
 import type { IRNode, IRParameter, IRPipeline } from './types';
 
 export const API_VERSION = 'tekton.dev/v1';
@@ -17,6 +17,21 @@ export const MANAGED_BY_VALUE = 'jupyterlab-tekton';
 export const PIPELINE_LABEL = 'jupyterlab-tekton/pipeline';
 /** Task param (separate mode) carrying the run prefix, which needs the PipelineRun's name. */
 export const RUN_PREFIX_PARAM = 'tekton-run-prefix';
+
+/**
+ * How Tekton objects are written: short lists (`runAfter`, `envFrom`) and the items of
+ * env and param lists inline, one per line. It keeps a 1000-task PipelineRun readable
+ * and about 30% smaller than all-block YAML.
+ */
+export const TEKTON_YAML_STYLE: IYamlStyle = {
+  flow: new Set(['runAfter', 'envFrom']),
+  flowItems: new Set(['env', 'params'])
+};
+
+/** Multi-document YAML of Tekton objects, in TEKTON_YAML_STYLE. */
+export function toTektonYaml(documents: Record<string, unknown>[]): string {
+  return toMultiDocumentYaml(documents, TEKTON_YAML_STYLE);
+}
 
 /** Options with defaults applied and already validated. */
 export interface ITektonOptions {
@@ -56,7 +71,7 @@ export function buildTektonObjects(ir: IRPipeline, options: ITektonOptions): Rec
     const pipelineTask: Record<string, unknown> = { name: node.taskName };
     pipelineTask.displayName = Private.displayName(node.label);
     if (node.runAfter.length) {
-      pipelineTask.runAfter = flow([...node.runAfter]);
+      pipelineTask.runAfter = [...node.runAfter];
     }
     if (node.retries) {
       pipelineTask.retries = node.retries;
@@ -69,7 +84,7 @@ export function buildTektonObjects(ir: IRPipeline, options: ITektonOptions): Rec
       params.unshift({ name: RUN_PREFIX_PARAM, value: runPrefixValue });
     }
     if (params.length) {
-      pipelineTask.params = flowItems(params);
+      pipelineTask.params = params;
     }
     if (options.separateObjects) {
       const name = childName(ir.name, `-${node.taskName}`);
@@ -87,13 +102,13 @@ export function buildTektonObjects(ir: IRPipeline, options: ITektonOptions): Rec
     pipelineSpec.description = ir.description;
   }
   if (ir.parameters.length) {
-    pipelineSpec.params = flowItems(ir.parameters.map(Private.paramSpec));
+    pipelineSpec.params = ir.parameters.map(Private.paramSpec);
   }
   pipelineSpec.tasks = pipelineTasks;
 
   const runSpec: Record<string, unknown> = {};
   if (ir.parameters.length) {
-    runSpec.params = flowItems(ir.parameters.map(p => ({ name: p.name, value: Private.paramValue(p) })));
+    runSpec.params = ir.parameters.map(p => ({ name: p.name, value: Private.paramValue(p) }));
   }
   if (options.separateObjects) {
     runSpec.pipelineRef = { name: ir.name };
@@ -182,7 +197,7 @@ namespace Private {
       params.unshift({ name: RUN_PREFIX_PARAM, type: 'string' });
     }
     if (params.length) {
-      spec.params = flowItems(params);
+      spec.params = params;
     }
     const volumes = buildVolumes(node);
     if (volumes.length) {

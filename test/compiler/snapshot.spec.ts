@@ -4,10 +4,9 @@
  * compile.spec.ts), so they are replaced by a marker here: a script change does not
  * show up as a compiler change.
  */
-import { compile, ICompileOptions } from '../../src/compiler';
+import { compile, ICompileOptions, toTektonYaml } from '../../src/compiler';
 import { STEP_FILES } from '../../src/compiler/steps/embedded.generated';
 import { literalEnvValue } from '../../src/compiler/steps';
-import { toMultiDocumentYaml } from '../../src/compiler/yaml';
 import type { IPipelineFlowDocument } from '../../src/model';
 import { edgeCaseDocuments } from './generate';
 import { GENERIC_TEST, HELLO_WORLD, loadFixture, PRODUCER_CONSUMER, STORAGE } from './helpers';
@@ -20,7 +19,6 @@ function masked(document: IPipelineFlowDocument, options: ICompileOptions): stri
     byText.set(STEP_FILES[file], `<${file}>`);
     byText.set(literalEnvValue(`set -e\n${STEP_FILES[file]}`), `set -e\n<${file}, every $ doubled>`);
   }
-  // Replace in place: the objects keep their identity, and with it their flow style.
   const replace = (value: unknown): void => {
     if (value && typeof value === 'object') {
       const object = value as Record<string, unknown>;
@@ -35,7 +33,7 @@ function masked(document: IPipelineFlowDocument, options: ICompileOptions): stri
     }
   };
   replace(result.documents);
-  const text = toMultiDocumentYaml(result.documents);
+  const text = toTektonYaml(result.documents);
   expect(text).not.toContain('MC_CONFIG_DIR'); // every script was masked
   return text;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { flow, flowItems, formatScalar, toMultiDocumentYaml, toYaml } from '../../src/compiler/yaml';
+import { formatScalar, IYamlStyle, toMultiDocumentYaml, toYaml } from '../../src/compiler/yaml';
 import { HOSTILE_VALUES, seededRandom } from './generate';
 import { plain, readYaml11, readYaml12 } from './helpers';
 
@@ -32,21 +32,25 @@ describe('YAML emitter', () => {
     block: Object.fromEntries(strings.map((s, i) => [`k${i}`, s])),
     keys: Object.fromEntries(strings.filter(s => s !== '').map((s, i) => [s, i])),
     list: strings,
-    flowList: flow([...strings]),
-    flowItems: flowItems(strings.map(s => ({ name: s, value: s }))),
+    flowList: [...strings],
+    flowItems: strings.map(s => ({ name: s, value: s })),
     nested: [[1, [2, { a: [] }]], {}, [], { b: {} }],
     numbers: [0, 1, -1, 1.5, 1e21, 3000000000],
     booleans: [true, false, null]
   };
 
+  const style: IYamlStyle = { flow: new Set(['flowList']), flowItems: new Set(['flowItems']) };
+
   it('reads back identically with YAML 1.1 and 1.2 rules', () => {
-    const text = toYaml(document);
+    const text = toYaml(document, style);
+    expect(text).toContain('\nflowList: [');
+    expect(text).toContain('\nflowItems:\n- {name: ');
     expect(readYaml11(text)).toEqual([plain(document)]);
     expect(readYaml12(text)).toEqual([plain(document)]);
   });
 
   it('reads back identically with PyYAML (the YAML 1.1 reader of the Python side)', () => {
-    const text = toMultiDocumentYaml([document, { second: 'doc' }]);
+    const text = toMultiDocumentYaml([document, { second: 'doc' }], style);
     const result = spawnSync(
       'python3',
       ['-c', 'import json, sys, yaml; json.dump(list(yaml.safe_load_all(sys.stdin)), sys.stdout)'],
@@ -71,13 +75,16 @@ describe('YAML emitter', () => {
   });
 
   it('uses the kubectl layout: sequences under a key are not indented', () => {
-    expect(toYaml({ spec: { tasks: [{ name: 'a', runAfter: flow(['b', 'c']) }, 'x'] } })).toBe(
+    expect(toYaml({ spec: { tasks: [{ name: 'a', runAfter: ['b', 'c'] }, 'x'] } }, { flow: new Set(['runAfter']) })).toBe(
       'spec:\n  tasks:\n  - name: a\n    runAfter: [b, c]\n  - x\n'
     );
+    expect(toYaml({ runAfter: ['b'] })).toBe('runAfter:\n- b\n');
   });
 
-  it('writes flow items inline, one per line', () => {
-    expect(toYaml({ env: flowItems([{ name: 'A', value: 'x, y' }]) })).toBe('env:\n- {name: A, value: "x, y"}\n');
+  it('writes flow items inline, one per line, unless an item holds a multi-line string', () => {
+    expect(toYaml({ env: [{ name: 'A', value: 'x, y' }, { name: 'S', value: 'a\nb\n' }] }, { flowItems: new Set(['env']) })).toBe(
+      'env:\n- {name: A, value: "x, y"}\n- name: S\n  value: |\n    a\n    b\n'
+    );
   });
 
   it('skips undefined values and refuses what JSON cannot hold', () => {
