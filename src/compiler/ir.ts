@@ -71,7 +71,12 @@ export function buildIR(
   const position = new Map(order.map((id, i) => [id, i]));
   const parents = new Map<string, string[]>();
   for (const { source, target } of edges) {
-    parents.set(target, [...(parents.get(target) ?? []), source]);
+    const list = parents.get(target);
+    if (list) {
+      list.push(source);
+    } else {
+      parents.set(target, [source]);
+    }
   }
   const byPosition = (a: string, b: string) => (position.get(a) as number) - (position.get(b) as number);
 
@@ -85,7 +90,8 @@ export function buildIR(
     if (pipelineId && pipelineId !== doc.primary_pipeline) {
       ref.pipelineId = pipelineId;
     }
-    const direct = [...new Set(parents.get(id) ?? [])].sort(byPosition);
+    // flattenPipeline reports each source → target pair once.
+    const direct = parents.has(id) ? (parents.get(id) as string[]).sort(byPosition) : [];
     const ancestors = new Set<string>();
     for (const parent of direct) {
       for (const producer of producers.get(parent) ?? []) {
