@@ -25,3 +25,5 @@ timed() { local s; s=$(date +%s); "$@"; echo "install-test-tools: '$*' took $(( 
 timed sh scripts/install-minio.sh >/dev/null
 timed sh tools/tekton-validate/build.sh >/dev/null
 timed bash tools/testcluster/build.sh all >/dev/null
+# The Elyra example notebooks need pandas 1.5 / numpy 1.23 in their own venv.
+timed sh tests/server/install-examples-env.sh >/dev/null
