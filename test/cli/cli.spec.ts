@@ -3,7 +3,9 @@ import * as path from 'path';
 import { compile } from '../../src/compiler';
 import { parsePipeline, serializePipeline } from '../../src/model';
 import { makeDocument } from '../compiler/generate';
-import { cli, NOTEBOOK, project } from './helpers';
+import { cleanup, cli, NOTEBOOK, project } from './helpers';
+
+afterAll(cleanup);
 
 /** A two-node pipeline in a project folder, with its notebooks. */
 function twoNodes(extra: Record<string, string> = {}) {

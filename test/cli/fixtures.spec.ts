@@ -9,7 +9,9 @@ import * as path from 'path';
 import { compile } from '../../src/compiler';
 import { checkFiles, IDiagnostic, parsePipeline } from '../../src/model';
 import { findPipelineFixtures, FIXTURES_ROOT } from '../compiler/helpers';
-import { cli } from './helpers';
+import { cleanup, cli } from './helpers';
+
+afterAll(cleanup);
 
 /** The verdict computed in-process, with the root the CLI picks when run in the fixture's folder. */
 async function expected(file: string, skipFiles: boolean): Promise<IDiagnostic[]> {

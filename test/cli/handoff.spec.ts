@@ -8,7 +8,9 @@ import * as path from 'path';
 import { compile } from '../../src/compiler';
 import { parsePipeline, serializePipeline } from '../../src/model';
 import { makeDocument } from '../compiler/generate';
-import { cli, NOTEBOOK, project } from './helpers';
+import { cleanup, cli, NOTEBOOK, project } from './helpers';
+
+afterAll(cleanup);
 
 const RECORDER = `
 import json, os, sys

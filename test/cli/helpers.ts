@@ -6,6 +6,15 @@ import * as path from 'path';
 
 const REPO = path.resolve(__dirname, '../..');
 let bundle: string | null = null;
+const created: string[] = [];
+
+/** Removes every directory these helpers made; call from afterAll. */
+export function cleanup(): void {
+  for (const dir of created.splice(0)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  bundle = null;
+}
 
 /**
  * The CLI exactly as shipped: src/cli/main.ts bundled by esbuild with the options of
@@ -14,6 +23,7 @@ let bundle: string | null = null;
 export function cliBundle(): string {
   if (!bundle) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tekton-cli-'));
+    created.push(dir);
     bundle = path.join(dir, 'tekton-pipeline.cjs');
     buildSync({
       entryPoints: [path.join(REPO, 'src/cli/main.ts')],
@@ -51,6 +61,7 @@ export function cli(args: string[], options: { cwd?: string; env?: Record<string
 /** A fresh directory with the given files (path → text). */
 export function project(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tekton-project-'));
+  created.push(dir);
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), text);
