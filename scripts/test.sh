@@ -45,7 +45,7 @@ run_tekton_validate() {
     bin=$(bash tools/tekton-validate/build.sh) || return 1
     (cd tools/tekton-validate && go test -json ./... >"$RESULTS/tekton-validate.go.jsonl") || return 1
     out=$(mktemp -d)
-    node scripts/ci/compile-fixtures.mjs "$out" || return 1
+    npm run -s compile:fixtures -- "$out" || return 1
     "$bin" "$out"
 }
 stage tekton-validate run_tekton_validate
