@@ -20,6 +20,7 @@ import {
   IPipelineFlowDocument,
   IPipelineParameter,
   joinRelative,
+  kindForFile,
   normalizeCpu,
   normalizeMemory,
   normalizeTimeout,
@@ -425,7 +426,8 @@ namespace Private {
       id: ref.id,
       label: ref.label,
       taskName: '',
-      kind: getNodeKind(node) as IRNode['kind'],
+      // The extension decides how a file runs (as in Elyra's bootstrapper), not the op.
+      kind: kindForFile(filename) ?? (getNodeKind(node) as IRNode['kind']),
       file,
       baseDir,
       dependencies,

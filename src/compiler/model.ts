@@ -9,6 +9,7 @@ export {
   getPipelineDefaults,
   getPrimaryPipeline,
   joinRelative,
+  kindForFile,
   normalizeCpu,
   normalizeMemory,
   normalizeTimeout,

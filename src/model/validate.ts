@@ -20,7 +20,7 @@ import { isAbsolute } from './paths';
 import { codeFor, effectiveValues } from './propertyCheck';
 import { getPipelineDefaults, resolveParameters } from './resolve';
 import { checkDocumentContent, checkDocumentShape } from './structure';
-import { IDiagnostic, INode, IPipelineFlowDocument, IPipelineParameter, NODE_OPS, Severity } from './types';
+import { IDiagnostic, INode, IPipelineFlowDocument, IPipelineParameter, NODE_OPS, NodeKind, Severity } from './types';
 
 export interface IValidateOptions {
   /**
@@ -210,13 +210,23 @@ function checkGenericNode(
     if (isAbsolute(filename)) {
       add('error', 'absolute-path', 'filename', `"${filename}" must be a path relative to the pipeline file.`);
     }
+    // Elyra's bootstrapper (elyra/kfp/bootstrapper.py, FileOpBase.get_instance; the same in
+    // elyra/airflow) picks notebook / Python / R by the file's extension, whatever the op
+    // says, and so does our IR: a mismatch runs fine and is only worth a warning.
     const fileKind = kindForFile(filename);
-    if (fileKind !== kind) {
+    if (fileKind === null) {
       add(
         'error',
+        'unsupported-file-type',
+        'filename',
+        `"${filename}" cannot run: only notebooks (.ipynb), Python scripts (.py) and R scripts (.r) can.`
+      );
+    } else if (fileKind !== kind) {
+      add(
+        'warning',
         'file-kind-mismatch',
         'filename',
-        `"${filename}" is not a ${kind === 'notebook' ? 'notebook (.ipynb)' : kind === 'python' ? 'Python script (.py)' : 'R script (.r)'}, but the node is a ${kind} node.`
+        `"${filename}" is ${Private.FILE_TEXT[fileKind]}, but the node is ${Private.NODE_TEXT[kind]}; it runs as ${Private.FILE_TEXT[fileKind]} (chosen by the extension, as Elyra does).`
       );
     }
   }
@@ -321,4 +331,18 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
     }
   }
   return diagnostics;
+}
+
+namespace Private {
+  export const FILE_TEXT: Record<NodeKind, string> = {
+    notebook: 'a notebook',
+    python: 'a Python script',
+    r: 'an R script'
+  };
+
+  export const NODE_TEXT: Record<NodeKind, string> = {
+    notebook: 'a notebook node',
+    python: 'a Python script node',
+    r: 'an R script node'
+  };
 }

@@ -412,6 +412,21 @@ describe('compile: what Tekton or the pods would reject is an error naming node 
     expect(only(document)).toMatchObject({ code: 'path-outside-root', property: 'filename' });
   });
 
+  it("runs a file by its extension, whatever the op says (Elyra's pipeline_with_one_mount)", () => {
+    const fixture = 'elyra/elyra/tests/cli/resources/pipelines/pipeline_with_one_mount.pipeline';
+    const result = ok(loadFixture(fixture), { pipelinePath: fixture });
+    expect(result.diagnostics.filter(d => d.code === 'file-kind-mismatch').map(d => [d.severity, d.nodeLabel])).toEqual([['warning', 'c']]);
+    const byFile = Object.fromEntries(result.ir!.nodes.map(n => [n.file.replace(/^.*\/(notebooks|scripts)\//, '$1/'), n.kind]));
+    expect(byFile).toEqual({ 'notebooks/dummy_notebook_1.ipynb': 'notebook', 'scripts/dummy_script_1.py': 'python' });
+    const c = result.ir!.nodes.find(n => n.label === 'c')!;
+    expect(env(step(task(result.pipelineRun as Obj, c.taskName), 'run')).TEKTON_NODE_KIND).toBe('python');
+  });
+
+  it('a file that is neither notebook nor script', () => {
+    const document = makeDocument([{ id: 'n1', label: 'Train', filename: 'notes.txt' }]);
+    expect(only(document)).toMatchObject({ code: 'unsupported-file-type', property: 'filename' });
+  });
+
   it('nodes of ops we do not run (KFP components) block the output, not silently dropped', () => {
     const errors = errorsOf(loadFixture('elyra/elyra/tests/cli/resources/pipelines/kf_inputpath_parameter.pipeline'));
     expect(errors.map(d => d.code)).toEqual(['unsupported-op', 'unsupported-op', 'unsupported-op']);

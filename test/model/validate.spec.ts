@@ -96,6 +96,13 @@ describe('validation parity with Elyra fixtures', () => {
     expect(validatePipeline(doc).map(d => d.code)).toEqual(['empty-pipeline']);
   });
 
+  it('pipeline_with_one_mount: a notebook node with a .py file is only a warning', () => {
+    const doc = fixture(`${CLI_DIR}/pipeline_with_one_mount.pipeline`);
+    const problems = validatePipeline(doc, { requireRuntimeImage: true });
+    expect(errors(problems)).toEqual([]);
+    expect(problems.map(d => [d.severity, d.code, d.nodeLabel])).toEqual([['warning', 'file-kind-mismatch', 'c']]);
+  });
+
   it('relative mount paths are rejected (pipeline_with_scripts)', () => {
     const doc = fixture(`${CLI_DIR}/pipeline_with_scripts.pipeline`);
     const problems = errors(validatePipeline(doc));
@@ -171,11 +178,23 @@ describe('node rules', () => {
     [{ retries: 2.5 }, 'invalid-retries:retries'],
     [{ filename: 42 }, 'invalid-property:filename'],
     [{ filename: '' }, 'missing-filename:filename'],
-    [{ filename: 'train.py' }, 'file-kind-mismatch:filename'],
+    [{ filename: 'train.txt' }, 'unsupported-file-type:filename'],
+    [{ filename: 'notebooks' }, 'unsupported-file-type:filename'],
     [{ filename: '/home/user/train.ipynb' }, 'absolute-path:filename'],
     [{ pipeline_parameters: ['nope'] }, 'unknown-parameter:pipeline_parameters']
   ])('%j → %s', (properties, expected) => {
     expect(codes(properties)).toEqual([expected]);
+  });
+
+  it.each([
+    ['train.py', 'a Python script', 'a notebook node'],
+    ['analysis/Train.R', 'an R script', 'a notebook node']
+  ])('a notebook node with %s: a warning, not an error (Elyra runs a file by its extension)', (filename, file, node) => {
+    const problems = problemsOf({ filename });
+    expect(errors(problems)).toEqual([]);
+    const [warning] = problems.filter(d => d.code === 'file-kind-mismatch');
+    expect(warning).toMatchObject({ severity: 'warning', property: 'filename', nodeLabel: 'train.ipynb' });
+    expect(warning.message).toContain(`"${filename}" is ${file}, but the node is ${node}; it runs as ${file}`);
   });
 
   it('names the node and the property in messages', () => {
