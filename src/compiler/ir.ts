@@ -31,7 +31,7 @@ import {
 } from './model';
 import { assignUniqueNames, fileStem, MAX_PIPELINE_NAME, MAX_TASK_NAME, toDns1123Label } from './names';
 import type { IResolvedOptions } from './options';
-import { RESERVED_ENV, WORKDIR } from './steps';
+import { WORKDIR } from './steps';
 import type { ICompileOptions, IRNode, IRParameter, IRPipeline } from './types';
 
 export interface IIRResult {
@@ -198,11 +198,6 @@ namespace Private {
       } else {
         value = coerce(parameter.value, type) ?? coerce(record(parameter.default_value).value, type);
       }
-      if (RESERVED_ENV.has(parameter.name)) {
-        diagnostics.push(
-          pipelineError('reserved-name', 'pipeline_parameters', `"${parameter.name}" is reserved for the task's own environment; rename the parameter.`)
-        );
-      }
       if (typeof value === 'string') {
         const reference = findTektonReference(value);
         if (reference) {
@@ -301,9 +296,8 @@ namespace Private {
 
     const envNames = new Set<string>();
     const claimEnv = (name: string, property: string) => {
-      if (RESERVED_ENV.has(name)) {
-        error('reserved-env-var', property, `"${name}" is set by the task itself; use another name.`);
-      } else if (parameterNames.has(name) && consumed.has(name)) {
+      // Names the task owns (steps.ts RESERVED_ENV and more) are the model's validation's.
+      if (parameterNames.has(name) && consumed.has(name)) {
         error('env-var-conflict', property, `"${name}" is also a pipeline parameter this node receives as an environment variable.`);
       }
       envNames.add(name);

@@ -73,6 +73,7 @@ export { validatePipeline } from './validate';
 export type { IValidateOptions } from './validate';
 export { checkFiles, resolveNodeFile } from './files';
 export { scanEnvVarReferences } from './envscan';
+export { reservedNodeEnvName, reservedParameterName } from './envnames';
 export { History } from './history';
 export type { IHistoryOptions, IPushOptions } from './history';
 export { addComment, attachComment, detachComment, removeComments, updateComment } from './comments';

@@ -6,6 +6,7 @@
 import { getNodeFilename, getNodeKind, getNodeLabel, getPipeline, getPipelineLinks, getPrimaryPipeline } from './access';
 import { kindForFile } from './create';
 import { nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
+import { reservedNodeEnvName, reservedParameterName } from './envnames';
 import { findCycles, flattenPipeline } from './flatten';
 import { isPlainObject } from './json';
 import {
@@ -34,6 +35,8 @@ interface IPropertyProblem {
   property: string;
   problem: string;
   severity?: Severity;
+  /** Default: the property's code (codeFor). */
+  code?: string;
 }
 
 const PYTHON_KEYWORDS = new Set(
@@ -97,6 +100,20 @@ function checkPropertyRules(values: Record<string, unknown>): IPropertyProblem[]
       seen.add(key);
     }
   };
+  for (const property of ['env_vars', 'kubernetes_secrets']) {
+    const list = Array.isArray(values[property]) ? (values[property] as unknown[]) : [];
+    list.forEach((item, index) => {
+      const name = isPlainObject(item) && typeof item.env_var === 'string' ? item.env_var.trim() : '';
+      const reason = name ? reservedNodeEnvName(name) : null;
+      if (reason) {
+        problems.push({
+          property,
+          code: 'reserved-env-var',
+          problem: `entry ${index + 1}, environment variable "${name}": ${reason}; use another name.`
+        });
+      }
+    });
+  }
   duplicates('env_vars', item => item.env_var, 'environment variable');
   duplicates('kubernetes_secrets', item => item.env_var, 'environment variable');
   duplicates('mounted_volumes', item => item.path, 'mount path');
@@ -153,6 +170,17 @@ function checkPipelineParameters(parameters: unknown): { diagnostics: IDiagnosti
     if (PYTHON_KEYWORDS.has(parameter.name)) {
       diagnostics.push(
         pipelineDiagnostic('error', 'invalid-parameter', 'pipeline_parameters', `${where}: a parameter name cannot be a Python keyword.`)
+      );
+    }
+    const reserved = reservedParameterName(parameter.name);
+    if (reserved) {
+      diagnostics.push(
+        pipelineDiagnostic(
+          'error',
+          'reserved-name',
+          'pipeline_parameters',
+          `${where}: parameters become environment variables of the node, and ${reserved}; rename the parameter.`
+        )
       );
     }
     if (seen.has(parameter.name)) {
@@ -242,8 +270,8 @@ function checkGenericNode(
     );
   }
   const own = effectiveValues(isPlainObject(node.app_data) && isPlainObject(node.app_data.component_parameters) ? node.app_data.component_parameters : {});
-  for (const { property, problem, severity } of checkPropertyRules(own)) {
-    add(severity ?? 'error', codeFor(property), property, problem);
+  for (const { property, problem, severity, code } of checkPropertyRules(own)) {
+    add(severity ?? 'error', code ?? codeFor(property), property, problem);
   }
   const used = Array.isArray(resolved.pipeline_parameters) ? resolved.pipeline_parameters : [];
   for (const name of used) {
@@ -264,8 +292,8 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
   const primary = getPrimaryPipeline(doc)!;
   const properties = isPlainObject(primary.app_data) && isPlainObject(primary.app_data.properties) ? primary.app_data.properties : {};
   const defaults = getPipelineDefaults(doc);
-  for (const { property, problem, severity } of checkPropertyRules(effectiveValues(defaults))) {
-    diagnostics.push(pipelineDiagnostic(severity ?? 'error', codeFor(property), `pipeline_defaults.${property}`, problem));
+  for (const { property, problem, severity, code } of checkPropertyRules(effectiveValues(defaults))) {
+    diagnostics.push(pipelineDiagnostic(severity ?? 'error', code ?? codeFor(property), `pipeline_defaults.${property}`, problem));
   }
   const parameters = checkPipelineParameters(properties.pipeline_parameters);
   diagnostics.push(...parameters.diagnostics);

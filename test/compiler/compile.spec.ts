@@ -1,6 +1,7 @@
 import { compile, ICompileOptions, ICompileResult, IRNode } from '../../src/compiler';
+import { RESERVED_ENV } from '../../src/compiler/steps';
 import { STEP_FILES } from '../../src/compiler/steps/embedded.generated';
-import { IPipelineFlowDocument, parsePipeline } from '../../src/model';
+import { IPipelineFlowDocument, parsePipeline, reservedNodeEnvName, reservedParameterName } from '../../src/model';
 import { readFileSync } from 'fs';
 import { edgeCaseDocuments, makeDocument } from './generate';
 import { findPipelineFixtures, kubeExpand, loadFixture, plain, PRODUCER_CONSUMER, readYaml11, STORAGE } from './helpers';
@@ -390,6 +391,24 @@ describe('compile: what Tekton or the pods would reject is an error naming node 
     const error = only(node(properties));
     expect(error).toMatchObject({ code, nodeId: 'n1', property, nodeLabel: 'Train' });
     expect(error.message).toMatch(new RegExp(`^Node "Train" \\(n1\\), property "${property}": `));
+  });
+
+  it('every name the steps own is refused as a node env var and as a parameter (model rules cover RESERVED_ENV)', () => {
+    for (const name of RESERVED_ENV) {
+      expect([name, reservedNodeEnvName(name)]).toEqual([name, expect.any(String)]);
+      expect([name, reservedParameterName(name)]).toEqual([name, expect.any(String)]);
+      const document = makeDocument([{ id: 'n1', label: 'Train', properties: { env_vars: [{ env_var: name, value: 'x' }] } }]);
+      expect(only(document)).toMatchObject({ code: 'reserved-env-var', property: 'env_vars', nodeId: 'n1' });
+    }
+  });
+
+  it('a parameter that would clobber the environment blocks the output, named in the error', () => {
+    const document = makeDocument([{ id: 'n1', label: 'Train', properties: { pipeline_parameters: ['LD_PRELOAD'] } }], {
+      parameters: [{ name: 'LD_PRELOAD', default_value: { type: 'String', value: '/tmp/evil.so' } }]
+    });
+    const error = only(document);
+    expect(error).toMatchObject({ code: 'reserved-name', property: 'pipeline_parameters' });
+    expect(error.message).toContain('parameter "LD_PRELOAD"');
   });
 
   it('an env var that shadows a parameter the node receives', () => {
