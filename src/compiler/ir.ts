@@ -8,6 +8,7 @@ import { INodeRef, nodeError, pipelineError } from './diagnostics';
 import { formatGoDuration, parseGoDuration } from './duration';
 import { findTektonReference, isLabelValue, isObjectName, isQualifiedName } from './kube';
 import {
+  checkRelativePattern,
   dirname,
   flattenPipeline,
   getNodeFilename,
@@ -240,11 +241,6 @@ namespace Private {
     return null;
   }
 
-  /** Relative path inside the working dir (outputs): no absolute paths, no climbing out. */
-  function isInsideWorkdir(path: string): boolean {
-    return !path.startsWith('/') && joinRelative('', path) !== null;
-  }
-
   export function node(
     node: INode,
     ref: INodeRef,
@@ -269,23 +265,12 @@ namespace Private {
     }
     const baseDir = dirname(file);
 
-    const dependencies: string[] = [];
-    for (const dependency of strings(props.dependencies)) {
-      if (dependency.startsWith('/') || joinRelative(baseDir, dependency) === null) {
-        error('path-outside-root', 'dependencies', `"${dependency}" must stay inside the server root, relative to the node's file.`);
-      } else {
-        dependencies.push(dependency);
-      }
-    }
-
-    const outputs: string[] = [];
-    for (const output of strings(props.outputs)) {
-      if (!isInsideWorkdir(output)) {
-        error('invalid-output', 'outputs', `"${output}" must be a relative path inside the node's working directory.`);
-      } else {
-        outputs.push(output);
-      }
-    }
+    // Absolute paths, '..' and line breaks are reported by the model's validation; the
+    // join guards against escaping the root all the same.
+    const dependencies = strings(props.dependencies).filter(
+      dependency => checkRelativePattern(dependency) === null && joinRelative(baseDir, dependency) !== null
+    );
+    const outputs = strings(props.outputs).filter(output => checkRelativePattern(output) === null);
 
     const runtimeImage = text(props.runtime_image) || options.defaultRuntimeImage || '';
     checkReference('runtime_image', runtimeImage);

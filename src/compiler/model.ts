@@ -1,6 +1,7 @@
 /** Everything the compiler and the CLI use from the pipeline model, in one place. */
 export {
   checkFiles,
+  checkRelativePattern,
   dirname,
   flattenPipeline,
   getNodeFilename,

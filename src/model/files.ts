@@ -7,7 +7,7 @@
 import { getNodeFilename, getNodeKind, getNodeParameters } from './access';
 import { nodeDiagnostic } from './diagnostics';
 import { flattenPipeline } from './flatten';
-import { dirname, isAbsolute, joinRelative, normalizeRelative } from './paths';
+import { checkRelativePattern, dirname, isAbsolute, joinRelative, normalizeRelative } from './paths';
 import type { IDiagnostic, INode, IPipelineFlowDocument } from './types';
 
 const GLOB_CHARS = /[*?[\]{}]/;
@@ -88,14 +88,10 @@ function checkDependencies(
   const baseDir = dirname(filePath);
   const jobs: Promise<IDiagnostic | null>[] = [];
   for (const dependency of dependencies) {
-    if (typeof dependency !== 'string' || dependency.trim() === '') {
-      continue;
+    if (typeof dependency !== 'string' || dependency.trim() === '' || checkRelativePattern(dependency) !== null) {
+      continue; // blank rows are ignored; absolute paths, '..' and line breaks are validatePipeline's
     }
-    if (isAbsolute(dependency)) {
-      jobs.push(Promise.resolve(nodeDiagnostic(node, 'error', 'path-outside-root', 'dependencies', `"${dependency}" must be relative to the node's file.`, extra)));
-      continue;
-    }
-    const path = joinRelative(baseDir, dependency);
+    const path = joinRelative(baseDir, dependency.trim());
     if (path === null) {
       jobs.push(Promise.resolve(nodeDiagnostic(node, 'error', 'path-outside-root', 'dependencies', `"${dependency}" points outside the server root.`, extra)));
       continue;

@@ -53,6 +53,28 @@ export function isAbsolute(path: string): boolean {
   return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path);
 }
 
+/**
+ * Why a dependency or output entry cannot be used, or null. Entries are relative paths
+ * or globs that stay where they start: the node file's directory (dependencies, as
+ * Elyra's archive only takes files below it) or the working directory (outputs). One
+ * entry is one line: outputs travel newline-separated to the save step.
+ */
+export function checkRelativePattern(pattern: string): string | null {
+  if (/[\r\n]/.test(pattern)) {
+    return 'contains a line break';
+  }
+  if (pattern.includes('\0')) {
+    return 'contains a NUL character';
+  }
+  if (isAbsolute(pattern.trim())) {
+    return 'is an absolute path';
+  }
+  if (pattern.trim().split(/[\\/]/).includes('..')) {
+    return 'contains a ".." segment';
+  }
+  return null;
+}
+
 /** Relative path from directory `fromDir` to `to` (both root-relative, normalised). */
 export function relativePath(fromDir: string, to: string): string {
   const from = fromDir ? fromDir.split('/') : [];

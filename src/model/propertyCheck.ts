@@ -52,6 +52,9 @@ function problemText(problem: ISchemaProblem, value: unknown, schema: IJsonSchem
 
 /** True for list entries that carry nothing (Elyra drops them silently). */
 export function isBlankItem(property: string, item: unknown): boolean {
+  if (item === null || item === undefined) {
+    return true; // Elyra scrubs null entries too (test_pipeline_with_dirty_list_values)
+  }
   if (typeof item === 'string') {
     return item.trim() === '';
   }

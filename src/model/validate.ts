@@ -17,7 +17,7 @@ import {
   normalizeMemory,
   normalizeTimeout
 } from './kubernetes';
-import { isAbsolute } from './paths';
+import { checkRelativePattern, isAbsolute } from './paths';
 import { codeFor, effectiveValues } from './propertyCheck';
 import { getPipelineDefaults, resolveParameters } from './resolve';
 import { checkDocumentContent, checkDocumentShape } from './structure';
@@ -110,6 +110,23 @@ function checkPropertyRules(values: Record<string, unknown>): IPropertyProblem[]
           property,
           code: 'reserved-env-var',
           problem: `entry ${index + 1}, environment variable "${name}": ${reason}; use another name.`
+        });
+      }
+    });
+  }
+  const where: Record<string, string> = {
+    dependencies: "dependencies are files or globs relative to the node's file, in its directory or below",
+    outputs: "outputs are files or globs relative to the node's working directory"
+  };
+  for (const property of ['dependencies', 'outputs']) {
+    const list = Array.isArray(values[property]) ? (values[property] as unknown[]) : [];
+    list.forEach((item, index) => {
+      const reason = typeof item === 'string' ? checkRelativePattern(item) : null;
+      if (reason) {
+        problems.push({
+          property,
+          code: property === 'outputs' ? 'invalid-output' : 'invalid-dependency',
+          problem: `entry ${index + 1} (${JSON.stringify(item)}) ${reason}; ${where[property]}, e.g. data/*.csv.`
         });
       }
     });

@@ -124,6 +124,33 @@ describe('tekton-pipeline compile / export', () => {
     ]);
   });
 
+  it('validate: reserved parameter names, TEKTON_/AWS_ env vars and escaping outputs are located errors; a file kind mismatch only warns', () => {
+    const document = makeDocument(
+      [
+        {
+          id: 'a',
+          label: 'Load data',
+          filename: 'load.py',
+          properties: { outputs: ['../up.csv'], dependencies: ['/etc/hosts'], pipeline_parameters: ['PATH'], env_vars: [{ env_var: 'AWS_PROFILE', value: 'x' }] }
+        }
+      ],
+      { name: 'demo', parameters: [{ name: 'PATH', default_value: { type: 'String', value: '/opt' } }] }
+    );
+    const dir = project({ 'demo.pipeline': serializePipeline(document), 'load.py': 'print(1)\n' });
+    const result = cli(['validate', 'demo.pipeline'], { cwd: dir });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.map(line => line.match(/: (error|warning): .*\[([a-z-]+)\]$/)!.slice(1))).toEqual([
+      ['error', 'reserved-name'],
+      ['warning', 'file-kind-mismatch'],
+      ['error', 'reserved-env-var'],
+      ['error', 'invalid-dependency'],
+      ['error', 'invalid-output']
+    ]);
+    expect(lines[0]).toContain('Pipeline property "pipeline_parameters": parameter "PATH" (entry 1)');
+    expect(lines[4]).toContain('Node "Load data" (a), property "outputs": entry 1 ("../up.csv") contains a ".." segment');
+  });
+
   it('compiles anyway with --skip-file-check', () => {
     const { dir } = twoNodes();
     fs.rmSync(path.join(dir, 'flows/train.ipynb'));

@@ -384,7 +384,10 @@ describe('compile: what Tekton or the pods would reject is an error naming node 
     [{ mounted_volumes: [{ path: '/workspace', pvc_name: 'data' }] }, 'invalid-volume', 'mounted_volumes'],
     [{ outputs: ['/etc/passwd'] }, 'invalid-output', 'outputs'],
     [{ outputs: ['../../escape.csv'] }, 'invalid-output', 'outputs'],
-    [{ dependencies: ['../../../../outside.txt'] }, 'path-outside-root', 'dependencies'],
+    [{ outputs: ['a.csv\nb.csv'] }, 'invalid-output', 'outputs'],
+    [{ dependencies: ['../../../../outside.txt'] }, 'invalid-dependency', 'dependencies'],
+    [{ dependencies: ['../sibling/data.csv'] }, 'invalid-dependency', 'dependencies'],
+    [{ dependencies: ['/etc/hosts'] }, 'invalid-dependency', 'dependencies'],
     [{ kubernetes_pod_labels: [{ key: 'team', value: 'not a label value!' }] }, 'invalid-pod-label', 'kubernetes_pod_labels'],
     [{ node_selector: [{ key: 'zone', value: 'x'.repeat(64) }] }, 'invalid-node-selector', 'node_selector']
   ])('%j → %s', (properties, code, property) => {

@@ -197,6 +197,39 @@ describe('node rules', () => {
     expect(warning.message).toContain(`"${filename}" is ${file}, but the node is ${node}; it runs as ${file}`);
   });
 
+  it.each([
+    ['outputs', '/etc/passwd', 'invalid-output', 'is an absolute path'],
+    ['outputs', 'C:\\data\\x.csv', 'invalid-output', 'is an absolute path'],
+    ['outputs', '../escape.csv', 'invalid-output', 'contains a ".." segment'],
+    ['outputs', 'data/../../x', 'invalid-output', 'contains a ".." segment'],
+    ['outputs', 'a.csv\nb.csv', 'invalid-output', 'contains a line break'],
+    ['outputs', 'model.pkl\r', 'invalid-output', 'contains a line break'],
+    ['dependencies', '/home/jovyan/data.csv', 'invalid-dependency', 'is an absolute path'],
+    ['dependencies', '../shared/*.py', 'invalid-dependency', 'contains a ".." segment'],
+    ['dependencies', 'lib\\..\\..\\x', 'invalid-dependency', 'contains a ".." segment'],
+    ['dependencies', 'data\n*.csv', 'invalid-dependency', 'contains a line break']
+  ])('%s entry %j: %s', (property, entry, code, reason) => {
+    const problems = errors(problemsOf({ [property]: ['ok.csv', entry] }));
+    expect(problems.map(d => [d.code, d.property, d.nodeLabel])).toEqual([[code, property, 'train.ipynb']]);
+    expect(problems[0].message).toContain(`property "${property}": entry 2 (${JSON.stringify(entry)}) ${reason}; `);
+    const defaults = errors(validatePipeline(setPipelineDefault(oneNode().doc, property, [entry])));
+    expect(defaults.map(d => [d.code, d.property])).toEqual([[code, `pipeline_defaults.${property}`]]);
+  });
+
+  it('outputs and dependencies may be globs, nested, or start with ./', () => {
+    const patterns = ['*.csv', 'data/**/*.parquet', './model.pkl', 'plots/fig[0-9].png', 'a..b.txt', '..hidden', 'dir/'];
+    expect(problemsOf({ outputs: patterns, dependencies: patterns })).toEqual([]);
+  });
+
+  it("blank and null entries are dropped, as Elyra does (its pipeline_with_invalid_list_values)", () => {
+    const problems = problemsOf({
+      dependencies: ['a.txt', 'b.txt', '', null, 'c.txt'],
+      outputs: ['d.txt', null, '', '  ', 'e.txt', 'f.txt'],
+      env_vars: [{ env_var: 'var1', value: 'var1' }, { env_var: '' }, {}, null]
+    });
+    expect(problems).toEqual([]);
+  });
+
   it('names the node and the property in messages', () => {
     const [problem] = errors(problemsOf({ memory: -2 }));
     expect(problem).toMatchObject({ nodeLabel: 'train.ipynb', property: 'memory' });
@@ -336,9 +369,10 @@ describe('checkFiles', () => {
     const problems = await checkFiles(doc, 'a/b/c/flow.pipeline', async p => p !== 'a/b/c/r/b.r' && p !== 'a/data.csv');
     expect(problems.map(d => [d.code, d.property, d.message.match(/property "[^"]+": [^"]*"([^"]+)"/)![1]])).toEqual([
       ['missing-dependency', 'dependencies', 'data.csv'],
-      ['path-outside-root', 'dependencies', '../../../x'],
       ['missing-file', 'filename', 'r/b.r']
     ]);
+    // '..' in a dependency is validatePipeline's to report (once), not checkFiles'.
+    expect(errors(validatePipeline(doc)).filter(d => d.property === 'dependencies').map(d => d.code)).toEqual(['invalid-dependency']);
   });
 });
 
