@@ -12,14 +12,16 @@ from pathlib import Path
 
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Integer, Type, Unicode, default
+from traitlets import Float, Integer, Type, Unicode, default
 
 from .config import RuntimeConfigStore
 from .handlers import default_handlers
+from .kube import KubernetesTektonCluster, TektonCluster
 from .local import LocalRunner, SubprocessLocalRunner
 from .paths import ServerRoot
 from .runs import LocalRunService
 from .storage import ObjectStorage, S3ObjectStorage
+from .tektonruns import TektonRunService
 
 
 def default_runtime_configs_dir() -> str:
@@ -35,6 +37,18 @@ class TektonApp(ExtensionApp):
         klass=ObjectStorage,
         config=True,
         help="Object storage implementation used for uploads and artifacts.",
+    )
+    cluster_class = Type(
+        default_value=KubernetesTektonCluster,
+        klass=TektonCluster,
+        config=True,
+        help="Kubernetes/Tekton access of a runtime configuration (submit, status, logs, cancel).",
+    )
+    list_error_ttl = Float(
+        10.0,
+        config=True,
+        help="Seconds a runtime configuration whose runs could not be listed (cluster unreachable) "
+        "is not asked again; its error is repeated meanwhile, so polling stays cheap.",
     )
     local_runner_class = Type(
         default_value=SubprocessLocalRunner,
@@ -85,11 +99,22 @@ class TektonApp(ExtensionApp):
         interrupted = runs.recover()
         if interrupted:
             self.log.info("jupyterlab_tekton: %d unfinished local run(s) marked interrupted", interrupted)
+        configs = RuntimeConfigStore(self.runtime_configs_dir)
+        tekton_runs = TektonRunService(
+            configs=configs,
+            root=root,
+            cluster_class=self.cluster_class,
+            storage_class=self.storage_class,
+            parent=self,
+            log=self.log,
+            list_error_ttl=self.list_error_ttl,
+        )
         self.settings.update(
             {
                 "tekton_runs": runs,
-                "tekton_runtime_configs": RuntimeConfigStore(self.runtime_configs_dir),
+                "tekton_runtime_configs": configs,
                 "tekton_storage_class": self.storage_class,
+                "tekton_cluster_runs": tekton_runs,
             }
         )
 
@@ -100,3 +125,6 @@ class TektonApp(ExtensionApp):
         runs: LocalRunService | None = self.settings.get("tekton_runs")
         if runs is not None:
             await runs.shutdown()
+        tekton_runs: TektonRunService | None = self.settings.get("tekton_cluster_runs")
+        if tekton_runs is not None:
+            await tekton_runs.shutdown()

@@ -25,6 +25,7 @@ from .models import (
     ConnectionCheck,
     CreateLocalRun,
     CreateRuntimeConfig,
+    CreateTektonRun,
     DescribeRun,
     ListRunsQuery,
     ListRunsResponse,
@@ -33,12 +34,15 @@ from .models import (
     UpdateRuntimeConfig,
 )
 from .runs import LOG_CHUNK_DEFAULT, LocalRunService
+from .tektonruns import TektonRunService
 
 Model = TypeVar("Model", bound=BaseModel)
 
 RUN_ID_REGEX = r"(?P<run_id>[a-z0-9][a-z0-9.-]{0,252})"
 TASK_REGEX = r"(?P<task_name>[a-z0-9][-a-z0-9]{0,62})"
 CONFIG_NAME_REGEX = r"(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]{0,62})"
+# A Tekton run is addressed by its runtime configuration and its PipelineRun's name.
+TEKTON_RUN_REGEX = r"(?P<runtime_config>[A-Za-z0-9][A-Za-z0-9_.-]{0,62})/" + RUN_ID_REGEX
 
 # IR field -> the .pipeline property the editor shows, for error locations.
 _PROPERTY_OF_IR_FIELD = {
@@ -67,6 +71,10 @@ class TektonHandler(ExtensionHandlerMixin, APIHandler):
     @property
     def runtime_configs(self) -> RuntimeConfigStore:
         return self.settings["tekton_runtime_configs"]
+
+    @property
+    def tekton_runs(self) -> TektonRunService:
+        return self.settings["tekton_cluster_runs"]
 
     def parse_body(self, model: type[Model]) -> Model:
         try:
@@ -165,21 +173,30 @@ class InfoHandler(TektonHandler):
                 runs_root=runs.root.relative(runs.runs_root),
                 max_parallelism=runs.max_parallelism,
                 python=runs.python,
-                backends=["local"],
+                backends=["local", "tekton"],
             )
         )
 
 
 class RunsHandler(TektonHandler):
+    """GET /tekton/runs: local runs and the Tekton runs of the runtime configurations, newest first."""
+
     @web.authenticated
-    def get(self) -> None:
+    async def get(self) -> None:
         query = self.parse_query(
             ListRunsQuery,
-            pipeline_path=self.get_query_argument("pipeline_path", None),
-            status=self.get_query_argument("status", None),
-            limit=self.get_query_argument("limit", None),
+            **{
+                name: self.get_query_argument(name, None)
+                for name in ("pipeline_path", "pipeline_name", "status", "backend", "runtime_config", "limit")
+            },
         )
-        self.reply(ListRunsResponse(runs=self.runs.list(query)))
+        runs, errors = [], []
+        if query.backend != "tekton" and not query.runtime_config:
+            runs = [r for r in self.runs.list(query) if not query.pipeline_name or r.pipeline_name == query.pipeline_name]
+        if query.backend != "local":
+            tekton, errors = await self.tekton_runs.list(query)
+            runs = sorted([*runs, *tekton], key=lambda r: r.created, reverse=True)[: query.limit]
+        self.reply(ListRunsResponse(runs=runs, errors=errors))
 
 
 class LocalRunsHandler(TektonHandler):
@@ -215,6 +232,55 @@ class NodeLogHandler(TektonHandler):
         offset = self.int_argument("offset", 0)
         limit = self.int_argument("limit", LOG_CHUNK_DEFAULT)
         self.reply(self.runs.read_log(run_id, task_name, offset, limit))
+
+
+# ---- Tekton runs -----------------------------------------------------------------------
+
+
+class TektonRunsHandler(TektonHandler):
+    """POST /tekton/runs/tekton: submit; replies once the PipelineRun exists (files upload after)."""
+
+    @web.authenticated
+    async def post(self) -> None:
+        request = self.parse_body(CreateTektonRun)
+        self.reply(await self.tekton_runs.submit(request), status=202)
+
+
+class TektonRunHandler(TektonHandler):
+    @web.authenticated
+    async def get(self, runtime_config: str, run_id: str) -> None:
+        self.reply(await self.tekton_runs.describe(runtime_config, run_id))
+
+    @web.authenticated
+    async def delete(self, runtime_config: str, run_id: str) -> None:
+        await self.tekton_runs.delete(runtime_config, run_id)
+        self.set_status(204)
+        self.finish()
+
+
+class TektonCancelRunHandler(TektonHandler):
+    @web.authenticated
+    async def post(self, runtime_config: str, run_id: str) -> None:
+        self.reply(await self.tekton_runs.cancel(runtime_config, run_id), status=202)
+
+
+class TektonRerunHandler(TektonHandler):
+    """POST …/rerun: a new PipelineRun with the same spec and parameters, files copied."""
+
+    @web.authenticated
+    async def post(self, runtime_config: str, run_id: str) -> None:
+        self.reply(await self.tekton_runs.rerun(runtime_config, run_id), status=202)
+
+
+class TektonNodeLogHandler(TektonHandler):
+    """GET …/nodes/{task}/log?offset=&limit=&step=: the pod's step containers' logs."""
+
+    @web.authenticated
+    async def get(self, runtime_config: str, run_id: str, task_name: str) -> None:
+        offset = self.int_argument("offset", 0)
+        limit = self.int_argument("limit", LOG_CHUNK_DEFAULT)
+        step = self.get_query_argument("step", None)
+        self.reply(await self.tekton_runs.read_log(runtime_config, run_id, task_name, offset, limit, step))
 
 
 # ---- runtime configurations ---------------------------------------------------------------
@@ -254,12 +320,16 @@ class RuntimeConfigCheckHandler(TektonHandler):
     async def post(self, name: str) -> None:
         stored = self.runtime_configs.load(name)
         create = self.get_query_argument("create_bucket", "false").lower() in ("1", "true", "yes")
-        try:
-            storage = self.settings["tekton_storage_class"](stored, parent=self.extensionapp)
-            check = await asyncio.to_thread(storage.check, create)
-        except TektonError as e:
-            check = ConnectionCheck(ok=False, message=e.message)
-        self.reply(CheckRuntimeConfigResponse(storage=check))
+
+        async def storage_check() -> ConnectionCheck:
+            try:
+                storage = self.settings["tekton_storage_class"](stored, parent=self.extensionapp)
+                return await asyncio.to_thread(storage.check, create)
+            except TektonError as e:
+                return ConnectionCheck(ok=False, message=e.message)
+
+        storage, kubernetes = await asyncio.gather(storage_check(), self.tekton_runs.check(name))
+        self.reply(CheckRuntimeConfigResponse(storage=storage, kubernetes=kubernetes))
 
 
 def default_handlers() -> list[tuple[str, type[TektonHandler]]]:
@@ -269,6 +339,11 @@ def default_handlers() -> list[tuple[str, type[TektonHandler]]]:
         (r"/tekton/info", InfoHandler),
         (runs, RunsHandler),
         (rf"{runs}/local", LocalRunsHandler),
+        (rf"{runs}/tekton", TektonRunsHandler),
+        (rf"{runs}/tekton/{TEKTON_RUN_REGEX}", TektonRunHandler),
+        (rf"{runs}/tekton/{TEKTON_RUN_REGEX}/cancel", TektonCancelRunHandler),
+        (rf"{runs}/tekton/{TEKTON_RUN_REGEX}/rerun", TektonRerunHandler),
+        (rf"{runs}/tekton/{TEKTON_RUN_REGEX}/nodes/{TASK_REGEX}/log", TektonNodeLogHandler),
         (rf"{runs}/{RUN_ID_REGEX}", RunHandler),
         (rf"{runs}/{RUN_ID_REGEX}/cancel", CancelRunHandler),
         (rf"{runs}/{RUN_ID_REGEX}/nodes/{TASK_REGEX}/log", NodeLogHandler),

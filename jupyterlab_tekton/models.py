@@ -1,6 +1,6 @@
 """Wire models of the REST API (`openapi.yaml`), named by verb.
 
-Requests: `CreateLocalRun`, `ListRunsQuery`, `CreateRuntimeConfig`, `UpdateRuntimeConfig`.
+Requests: `CreateLocalRun`, `CreateTektonRun`, `ListRunsQuery`, `CreateRuntimeConfig`, `UpdateRuntimeConfig`.
 Replies: `DescribeRun`, `ListRunsResponse`, `NodeLog`, `DescribeRuntimeConfig`, ...
 The TypeScript mirror is the `Tekton` namespace in `src/services/tekton.ts`: same names
 (with an `I` prefix), same snake_case fields.
@@ -191,6 +191,7 @@ class RunStatus(str, Enum):
     failed = "failed"
     cancelled = "cancelled"
     interrupted = "interrupted"  # the process running it went away (server restart)
+    timed_out = "timed_out"  # Tekton: the PipelineRun exceeded its timeout
 
 
 class NodeStatus(str, Enum):
@@ -198,18 +199,26 @@ class NodeStatus(str, Enum):
     running = "running"
     succeeded = "succeeded"
     failed = "failed"
-    skipped = "skipped"  # an upstream node did not succeed
+    skipped = "skipped"  # an upstream node did not succeed (Tekton: also `when` was false)
     cancelled = "cancelled"
     interrupted = "interrupted"
+    timed_out = "timed_out"  # Tekton: the TaskRun exceeded its timeout
 
 
-FINISHED_RUN = {RunStatus.succeeded, RunStatus.failed, RunStatus.cancelled, RunStatus.interrupted}
+FINISHED_RUN = {
+    RunStatus.succeeded,
+    RunStatus.failed,
+    RunStatus.cancelled,
+    RunStatus.interrupted,
+    RunStatus.timed_out,
+}
 FINISHED_NODE = {
     NodeStatus.succeeded,
     NodeStatus.failed,
     NodeStatus.skipped,
     NodeStatus.cancelled,
     NodeStatus.interrupted,
+    NodeStatus.timed_out,
 }
 
 
@@ -245,6 +254,36 @@ class DescribeNode(BaseModel):
     notebook_path: str | None = None
     log_path: str | None = None
     outputs: list[str] = []
+    # Tekton runs: where the save step puts this node's artifacts (s3://bucket/prefix/task/)
+    # and the executed notebook, in the runtime configuration's object storage.
+    artifacts_uri: str | None = None
+    notebook_uri: str | None = None
+
+
+class RunLinks(BaseModel):
+    """Where to look at a Tekton run in the cluster's own UIs (from the runtime configuration)."""
+
+    dashboard: str | None = None  # Tekton Dashboard
+    console: str | None = None  # OpenShift web console
+
+
+class UploadState(str, Enum):
+    uploading = "uploading"
+    done = "done"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+class UploadProgressInfo(BaseModel):
+    """A Tekton submission's upload: the PipelineRun waits (pending) until it is done."""
+
+    state: UploadState
+    bytes_done: int = 0
+    bytes_total: int = 0
+    files_done: int = 0
+    files_total: int = 0
+    current_key: str | None = None
+    message: str | None = None
 
 
 class DescribeRun(BaseModel):
@@ -268,6 +307,12 @@ class DescribeRun(BaseModel):
     interpreter: Interpreter | None = None
     artifacts_path: str | None = None
     nodes: list[DescribeNode] = []
+    # Tekton runs (backend "tekton"): `id` is the PipelineRun's name.
+    runtime_config: str | None = None
+    namespace: str | None = None
+    links: RunLinks | None = None
+    artifacts_uri: str | None = None
+    upload: UploadProgressInfo | None = None
 
 
 class RunSummary(BaseModel):
@@ -284,16 +329,45 @@ class RunSummary(BaseModel):
     artifacts_path: str | None = None
     # How many nodes are in each NodeStatus, e.g. {"succeeded": 3, "running": 1}.
     node_counts: dict[str, int] = {}
+    # Tekton runs: address them as /tekton/runs/tekton/{runtime_config}/{id}.
+    runtime_config: str | None = None
+    namespace: str | None = None
+    links: RunLinks | None = None
 
 
 class ListRunsQuery(_Wire):
     pipeline_path: str | None = None
+    # The compiled pipeline's name (`ir.name`): Tekton runs are selected by its label.
+    pipeline_name: str | None = None
     status: RunStatus | None = None
+    backend: Literal["local", "tekton"] | None = None
+    # Only this runtime configuration's Tekton runs (default: every configuration's).
+    runtime_config: str | None = None
     limit: int = Field(default=100, ge=1, le=1000)
+
+
+class ListRunsError(_Wire):
+    """A runtime configuration whose runs could not be listed (the others still are)."""
+
+    runtime_config: str
+    message: str
+    reason: str
 
 
 class ListRunsResponse(_Wire):
     runs: list[RunSummary]
+    errors: list[ListRunsError] = []
+
+
+class CreateTektonRun(_Wire):
+    """POST /tekton/runs/tekton: a pipeline compiled with a runtime configuration's settings."""
+
+    runtime_config: str
+    ir: IRPipeline
+    uploads: list[Upload] = []
+    # ICompileResult.documents: the Tekton objects to create, in order, the PipelineRun last.
+    documents: list[dict[str, Any]] = Field(min_length=1)
+    pipeline_path: str
 
 
 class NodeLog(_Wire):
@@ -338,6 +412,8 @@ class RuntimeConfigFields(_Wire):
     # Kubernetes access: a kubeconfig context of the server's user, or the pod's own
     # service account when JupyterLab runs in the cluster.
     kube_context: str | None = None
+    # kubeconfig file on the server (default: $KUBECONFIG, else ~/.kube/config).
+    kubeconfig: str | None = None
     in_cluster: bool = False
     namespace: str = "default"
     service_account: str | None = None
