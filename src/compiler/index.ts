@@ -7,6 +7,7 @@ import { hasErrors } from './diagnostics';
 import { buildIR } from './ir';
 import { IDiagnostic, IPipelineFlowDocument, validatePipeline } from './model';
 import { resolveOptions } from './options';
+import { checkObjectSizes } from './size';
 import { buildTektonObjects, toTektonYaml } from './tekton';
 import { buildUploads } from './uploads';
 import type { ICompileOptions, ICompileResult } from './types';
@@ -14,6 +15,7 @@ import type { ICompileOptions, ICompileResult } from './types';
 export * from './types';
 export { DEFAULT_GPU_RESOURCE, DEFAULT_PIPELINE_TIMEOUT, DEFAULT_STORAGE, DEFAULT_TRANSFER_IMAGE } from './options';
 export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PIPELINE_LABEL, toTektonYaml } from './tekton';
+export { MAX_OBJECT_BYTES } from './size';
 export { RUNNER_KEY, SOURCES_PREFIX } from './steps';
 export { toMultiDocumentYaml, toYaml } from './yaml';
 
@@ -42,6 +44,10 @@ export function compile(document: IPipelineFlowDocument, options: ICompileOption
       return { pipelineRun: null, documents: [], yaml: '', uploads: buildUploads(ir), ir, diagnostics: unique };
     }
     const documents = buildTektonObjects(ir, resolved.tekton);
+    const oversized = checkObjectSizes(documents, ir, resolved.maxObjectBytes);
+    if (oversized.length) {
+      return Private.blocked([...unique, ...oversized]);
+    }
     return {
       pipelineRun: documents[documents.length - 1],
       documents,

@@ -18,6 +18,7 @@ export {
   resolveNodeFile,
   resolveParameters,
   topologicalOrder,
+  utf8Length,
   validatePipeline
 } from '../model';
 export type { IDiagnostic, INode, IPipelineFlowDocument, IPipelineParameter, PipelineParameterType } from '../model';

@@ -7,6 +7,7 @@ import { formatGoDuration, parseGoDuration } from './duration';
 import { findTektonReference, isLabelValue, isObjectName, isQualifiedName } from './kube';
 import type { IDiagnostic } from './model';
 import { isDns1123Label } from './names';
+import { MAX_OBJECT_BYTES } from './size';
 import type { ITektonOptions } from './tekton';
 import type { ICompileOptions } from './types';
 
@@ -28,6 +29,8 @@ export interface IResolvedOptions {
   gpuResourceName: string;
   defaultRuntimeImage?: string;
   pipelinePath: string;
+  /** 0 = no size check. */
+  maxObjectBytes: number;
   diagnostics: IDiagnostic[];
 }
 
@@ -123,6 +126,15 @@ export function resolveOptions(options: ICompileOptions): IResolvedOptions {
     }
   }
 
+  let maxObjectBytes = MAX_OBJECT_BYTES;
+  if (options.maxObjectBytes !== undefined) {
+    if (typeof options.maxObjectBytes === 'number' && Number.isSafeInteger(options.maxObjectBytes) && options.maxObjectBytes >= 0) {
+      maxObjectBytes = options.maxObjectBytes;
+    } else {
+      error('maxObjectBytes', `${JSON.stringify(options.maxObjectBytes)} is not a number of bytes (0 turns the check off).`);
+    }
+  }
+
   const defaultRuntimeImage = text(options.defaultRuntimeImage) || undefined;
   return {
     tekton: {
@@ -142,6 +154,7 @@ export function resolveOptions(options: ICompileOptions): IResolvedOptions {
     gpuResourceName,
     defaultRuntimeImage,
     pipelinePath: text(options.pipelinePath).replace(/^\/+/, ''),
+    maxObjectBytes,
     diagnostics
   };
 }

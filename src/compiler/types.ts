@@ -45,6 +45,13 @@ export interface ICompileOptions {
   /** Extra labels on the PipelineRun (e.g. for listing our runs). */
   labels?: Record<string, string>;
   /**
+   * Largest Tekton object to emit, in bytes of JSON (as the API server stores it); a
+   * bigger one is a 'too-large' compile error. Default 1 MiB: etcd refuses requests over
+   * 1.5 MiB (its --max-request-bytes) and Tekton adds status to the same object. 0 turns
+   * the check off (benchmarks, clusters with a raised etcd limit).
+   */
+  maxObjectBytes?: number;
+  /**
    * Path of the .pipeline file relative to the server root (posix). Node filenames are
    * relative to the pipeline's directory; uploads are reported relative to the root.
    */

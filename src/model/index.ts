@@ -81,3 +81,4 @@ export type { INewCommentOptions } from './comments';
 export { copySelection, pasteSelection } from './clipboard';
 export type { ICopyOptions, IPasteOptions, IPasteResult } from './clipboard';
 export { PROPERTY_CODES } from './propertyCheck';
+export { utf8Length } from './json';

@@ -1,8 +1,16 @@
-import { compile } from '../../src/compiler';
-import { randomDag } from './generate';
+import { compile, MAX_OBJECT_BYTES } from '../../src/compiler';
+import { makeDocument, randomDag } from './generate';
 import { STORAGE } from './helpers';
 
 const MIB = 1024 * 1024;
+
+/** n nodes in one line, each declaring one output: node i fetches the outputs of all i ancestors. */
+function chain(n: number) {
+  const id = (i: number) => `n${String(i).padStart(4, '0')}`;
+  return makeDocument(
+    Array.from({ length: n }, (_, i) => ({ id: id(i), label: `step ${i}`, parents: i ? [id(i - 1)] : [], properties: { outputs: [`out/${i}.csv`] } }))
+  );
+}
 
 describe('size of large pipelines', () => {
   it('a 1000-node PipelineRun stays under 1 MiB (YAML and the JSON the API server stores)', () => {
@@ -16,8 +24,8 @@ describe('size of large pipelines', () => {
     expect(jsonBytes).toBeLessThan(MIB);
   });
 
-  it('a 5000-node pipeline compiles; the step scripts appear once, not per task', () => {
-    const result = compile(randomDag(5000), STORAGE);
+  it('a 5000-node pipeline compiles (with the size check off); the step scripts appear once, not per task', () => {
+    const result = compile(randomDag(5000), { ...STORAGE, maxObjectBytes: 0 });
     expect(result.ir!.nodes).toHaveLength(5000);
     const fetchScript = (result.pipelineRun as any).spec.taskRunTemplate.podTemplate.env.find(
       (e: { name: string }) => e.name === 'TEKTON_STEP_FETCH'
@@ -25,5 +33,46 @@ describe('size of large pipelines', () => {
     const longest = fetchScript.split('\n').reduce((a, b) => (b.length > a.length ? b : a), '');
     expect(longest.length).toBeGreaterThan(20);
     expect(result.yaml.split(longest).length - 1).toBe(1);
+  });
+
+  it('a 1000-node chain where every node declares an output is too large for one PipelineRun: a compile error, not YAML', () => {
+    const document = chain(1000);
+    const unchecked = compile(document, { ...STORAGE, maxObjectBytes: 0 });
+    const jsonBytes = Buffer.byteLength(JSON.stringify(unchecked.pipelineRun));
+    console.log(`1000-node chain with outputs: YAML ${Buffer.byteLength(unchecked.yaml)} bytes, JSON ${jsonBytes} bytes`);
+    expect(jsonBytes).toBeGreaterThan(MAX_OBJECT_BYTES);
+
+    const result = compile(document, STORAGE);
+    expect(result).toMatchObject({ pipelineRun: null, ir: null, yaml: '', documents: [], uploads: [] });
+    const errors = result.diagnostics.filter(d => d.severity === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].code).toBe('too-large');
+    expect(errors[0].message).toContain(`The PipelineRun "generated-" would be ${(jsonBytes / MIB).toFixed(2)} MiB (${jsonBytes} bytes as JSON)`);
+    expect(errors[0].message).toContain(`the limit is 1.00 MiB (${MIB} bytes`);
+    expect(errors[0].message).toContain('every node receives the outputs of all its ancestors that declare outputs');
+    expect(errors[0].message).toContain('--separate');
+  });
+
+  it('the same chain fits as separate objects: every object under the limit', () => {
+    const result = compile(chain(1000), { ...STORAGE, separateObjects: true });
+    expect(result.diagnostics.filter(d => d.severity === 'error')).toEqual([]);
+    const sizes = result.documents.map(d => Buffer.byteLength(JSON.stringify(d)));
+    console.log(`1000-node chain, separate objects: largest ${Math.max(...sizes)} bytes (${result.documents.length} objects)`);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_OBJECT_BYTES);
+  });
+
+  it('counts UTF-8 bytes against the limit, and the limit is an option', () => {
+    const small = makeDocument([{ id: 'a', label: 'ü'.repeat(60) }]);
+    const bytes = Buffer.byteLength(JSON.stringify(compile(small, STORAGE).pipelineRun));
+    expect(compile(small, { ...STORAGE, maxObjectBytes: bytes }).diagnostics.filter(d => d.severity === 'error')).toEqual([]);
+    const over = compile(small, { ...STORAGE, maxObjectBytes: bytes - 1 });
+    expect(over.diagnostics.map(d => d.code)).toEqual(['too-large']);
+    expect(over.diagnostics[0].message).toContain(`(${bytes} bytes as JSON)`);
+    expect(over.diagnostics[0].message).not.toContain('ancestors');
+  });
+
+  it.each([-1, 1.5, '1Mi'])('maxObjectBytes %j is an invalid option', value => {
+    const result = compile(makeDocument([{ id: 'a' }]), { ...STORAGE, maxObjectBytes: value as number });
+    expect(result.diagnostics).toEqual([expect.objectContaining({ code: 'invalid-option', property: 'options.maxObjectBytes' })]);
   });
 });

@@ -1,0 +1,70 @@
+/**
+ * Object size limit. etcd refuses requests over 1.5 MiB, and Tekton writes a
+ * PipelineRun's status (task references, and a copy of the resolved pipelineSpec) into
+ * the same object, so an object that is already over 1 MiB when created is refused or
+ * breaks at the first status update. Better a compile error than YAML that Kubernetes
+ * rejects.
+ */
+import { utf8Length } from './model';
+import type { IDiagnostic } from './model';
+import type { IRPipeline } from './types';
+
+/** Default largest object (JSON, as the API server stores it) we emit. */
+export const MAX_OBJECT_BYTES = 1024 * 1024;
+
+/** One 'too-large' error per object over `limit` bytes (0: no limit); none when all fit. */
+export function checkObjectSizes(documents: Record<string, unknown>[], ir: IRPipeline, limit: number): IDiagnostic[] {
+  const diagnostics: IDiagnostic[] = [];
+  if (limit <= 0) {
+    return diagnostics;
+  }
+  for (const document of documents) {
+    const json = JSON.stringify(document);
+    // UTF-8 takes 1 to 3 bytes per UTF-16 unit: count only when the length cannot tell.
+    if (json.length * 3 <= limit || (json.length <= limit && utf8Length(json) <= limit)) {
+      continue;
+    }
+    const bytes = utf8Length(json);
+    const metadata = (document.metadata ?? {}) as Record<string, unknown>;
+    const name = String(metadata.name ?? metadata.generateName ?? '');
+    diagnostics.push({
+      severity: 'error',
+      code: 'too-large',
+      message:
+        `The ${String(document.kind)} "${name}" would be ${Private.size(bytes)} (${bytes} bytes as JSON); ` +
+        `the limit is ${Private.size(limit)} (${limit} bytes; etcd refuses objects over 1.5 MiB and Tekton adds status to them). ` +
+        Private.advice(ir, bytes, document.kind === 'PipelineRun')
+    });
+  }
+  return diagnostics;
+}
+
+namespace Private {
+  export function size(bytes: number): string {
+    return `${(bytes / (1024 * 1024)).toFixed(2)} MiB`;
+  }
+
+  /** What makes it big, when we can tell: the inherited-outputs lists grow quadratically. */
+  export function advice(ir: IRPipeline, bytes: number, embedded: boolean): string {
+    if (!embedded) {
+      return 'Split the pipeline into smaller ones.';
+    }
+    // Embedded, every node's TEKTON_INPUTS_FROM is in this one object.
+    let inputs = 0;
+    for (const node of ir.nodes) {
+      for (const name of node.inputsFrom) {
+        inputs += name.length + 1;
+      }
+    }
+    const hints: string[] = [];
+    if (inputs * 2 > bytes) {
+      hints.push(
+        `Most of it is the list of upstream nodes whose outputs each node fetches (${inputs} bytes): every node ` +
+          'receives the outputs of all its ancestors that declare outputs, so a long chain of such nodes grows ' +
+          'quadratically. Declare outputs only where a later node needs them, or split the pipeline.'
+      );
+    }
+    hints.push('Compiling with separate objects (--separate) puts each task in its own Task object.');
+    return hints.join(' ');
+  }
+}
