@@ -46,6 +46,11 @@ interface ISettings {
 }
 
 const PIPELINE_NAME = 'bench-500';
+
+/** Progress on stderr, so that a stuck step is visible; results go to stdout. */
+function step(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
 const TARGETS = { openMs: 1500, ratio: 2, medianFrameMs: 17, p95FrameMs: 34 };
 
 export async function main(options: IOptions): Promise<void> {
@@ -71,8 +76,15 @@ export async function main(options: IOptions): Promise<void> {
   const cleanups: (() => Promise<void> | void)[] = [() => fs.rmSync(serverRoot, { recursive: true, force: true })];
   const results: Record<string, unknown> = { settings, graph: { nodes: graph.nodes.length, links: graph.links.length } };
   try {
+    step('starting the static server and jupyter lab');
     const staticServer = await Private.serveStatic(options.pageDir);
-    cleanups.push(() => new Promise<void>(r => staticServer.server.close(() => r())));
+    cleanups.push(
+      () =>
+        new Promise<void>(r => {
+          staticServer.server.close(() => r());
+          staticServer.server.closeAllConnections();
+        })
+    );
     const lab = await Private.startJupyterLab(options.repoDir, serverRoot, options.outDir);
     cleanups.push(() => lab.stop());
 
@@ -82,18 +94,25 @@ export async function main(options: IOptions): Promise<void> {
     });
     cleanups.push(() => browser.close());
 
+    step('measuring the bare React Flow page');
     const bare = await measureBarePage(browser, settings, staticServer.url, graph.links.length);
     results.bare = bare;
+    step('measuring the editor in JupyterLab');
     try {
       results.editor = await measureEditor(browser, settings, lab.url, file, graph.links.length);
     } catch (e) {
       // Still report (b) and the bundle size when our editor cannot be measured.
       results.editorError = String(e);
+      step(`editor not measured: ${String(e).split('\n')[0]}`);
     }
     results.bundle = Private.bundleSize(path.join(options.repoDir, 'jupyterlab_tekton', 'labextension', 'static'));
     results.chromium = browser.version();
+    // The machine is shared: the load average says how much to trust the numbers.
+    results.loadAverage = os.loadavg().map(v => Number(v.toFixed(2)));
+    results.cpus = os.cpus().length;
     Private.report(results as any);
   } finally {
+    step('cleaning up');
     for (const cleanup of cleanups.reverse()) {
       try {
         await cleanup();
@@ -184,6 +203,7 @@ async function measureEditor(
       { file, probe: whenRendered.toString(), args }
     );
     load.runs.push(ms);
+    step(`  open ${i}: ${ms.toFixed(0)} ms`);
   }
   if (errors.length) {
     console.warn(`page errors in JupyterLab:\n  ${errors.join('\n  ')}`);
@@ -203,7 +223,7 @@ namespace Private {
       seed: Number(get('seed', '20251126')),
       nodes: Number(get('nodes', '500')),
       links: Number(get('links', '700')),
-      repeats: Number(get('repeats', '3')),
+      repeats: Number(get('repeats', '5')),
       executablePath: get('chromium', process.env.CHROMIUM_PATH || '/usr/bin/chromium'),
       editorRoot: get('editor-root', '.jp-tekton-PipelineEditor'),
       viewport: { width: 1280, height: 800 }
@@ -309,6 +329,10 @@ namespace Private {
   ): Promise<{ url: string; stop: () => Promise<void> }> {
     const port = await freePort();
     const workspaces = fs.mkdtempSync(path.join(os.tmpdir(), 'tekton-bench-workspaces-'));
+    // The build, linked under the extension's name as `jupyter labextension develop` does:
+    // JupyterLab serves its files and finds its settings schemas by that folder name.
+    const extensions = fs.mkdtempSync(path.join(os.tmpdir(), 'tekton-bench-labextensions-'));
+    fs.symlinkSync(path.join(repoDir, 'jupyterlab_tekton', 'labextension'), path.join(extensions, 'jupyterlab-tekton'));
     const log = fs.openSync(path.join(outDir, 'jupyter-lab.log'), 'w');
     const child: ChildProcess = spawn(
       'jupyter',
@@ -327,7 +351,7 @@ namespace Private {
         // The news/update toast would sit over the canvas.
         '--LabApp.news_url=None',
         '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
-        `--LabServerApp.extra_labextensions_path=${path.join(repoDir, 'jupyterlab_tekton')}`
+        `--LabServerApp.extra_labextensions_path=${extensions}`
       ],
       { cwd: root, stdio: ['ignore', log, log], env: { ...process.env, PYTHONPATH: repoDir } }
     );
@@ -365,6 +389,7 @@ namespace Private {
       }
       fs.closeSync(log);
       fs.rmSync(workspaces, { recursive: true, force: true });
+      fs.rmSync(extensions, { recursive: true, force: true });
     };
     return { url, stop };
   }
@@ -413,13 +438,15 @@ namespace Private {
     editorError?: string;
     bundle: IBundleSize | null;
     chromium: string;
+    loadAverage: number[];
+    cpus: number;
   }): void {
     const fmt = (ms: number): string => `${ms.toFixed(0)} ms`;
     const list = (runs: number[]): string => runs.map(v => v.toFixed(0)).join(', ');
     const bare = median(r.bare.load.runs.slice(1));
     const bareNav = median(r.bare.load.fromNavigation!.slice(1));
     const verdict = (ok: boolean): string => (ok ? 'meets target' : 'MISSES target');
-    console.log(`\nChromium ${r.chromium}`);
+    console.log(`\nChromium ${r.chromium}; ${r.cpus} CPUs, load average ${r.loadAverage.join(' ')}`);
     console.log('(b) bare React Flow page, script start → all nodes and edges rendered');
     console.log(`    runs [cold, warm…]: ${list(r.bare.load.runs)} ms; warm median ${fmt(bare)}`);
     console.log(`    from navigation start: ${list(r.bare.load.fromNavigation!)} ms; warm median ${fmt(bareNav)}`);
