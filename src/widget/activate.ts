@@ -42,7 +42,7 @@ export function activateEditor(app: JupyterFrontEnd, options: IEditorActivateOpt
 
   app.docRegistry.addFileType(pipelineFileType(trans));
 
-  let toolbarFactory;
+  let toolbarFactory: PipelineEditorFactory.IOptions['toolbarFactory'];
   if (toolbarRegistry) {
     toolbarRegistry.addFactory<PipelineDocumentWidget>(
       PIPELINE_FACTORY,
