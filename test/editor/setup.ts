@@ -6,6 +6,12 @@ export function installLayoutStubs(): void {
   // The widgets render through Lumino's message loop, outside React's act(); the tests
   // wait for the DOM instead, so React's act() warnings would only be noise.
   (globalThis as any).IS_REACT_ACT_ENVIRONMENT = false;
+  // Browsers (and dagre) have structuredClone; jest's jsdom environment does not expose Node's.
+  if (typeof (globalThis as any).structuredClone !== 'function') {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const v8 = require('v8');
+    (globalThis as any).structuredClone = (value: unknown) => v8.deserialize(v8.serialize(value));
+  }
   class ResizeObserverStub {
     constructor(private _callback: ResizeObserverCallback) {}
     observe(target: Element): void {
