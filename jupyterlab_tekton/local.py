@@ -15,6 +15,9 @@ the event loop:
   task's (see workdir.py); the runner writes the executed notebook, `run.log` and
   `status.json` into `<run folder>/<task>/`, declared outputs are copied to
   `<task>/outputs/` as the save step does (a missing output is a warning);
+- warm start: the runner of the next node in line starts early (prewarm mode), so its
+  interpreter and kernel are up when its upstream nodes finish; it executes on a line on
+  its stdin, after the upstream outputs were copied in;
 - `cancel()` stops the running process trees and marks what remains `cancelled`;
 - a node `timeout` (Go duration) is enforced; `retries` are not (local runs are for
   trying things out).
@@ -22,12 +25,15 @@ the event loop:
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from traitlets import Bool, Integer
 from traitlets.config import LoggingConfigurable
 
 from .errors import TektonError
@@ -181,34 +187,87 @@ class LocalRunner(LoggingConfigurable):
         raise KeyError(task_name)
 
 
+class NodeProcess:
+    """runner.py for one node, started in prewarm mode (TEKTON_PREWARM=1): it starts the
+    node's kernel in the working directory, then waits for a line on stdin.
+
+    Its stderr goes to a temp file until the node runs (a skipped node leaves nothing in
+    the run folder); it becomes `<task>/stderr.log` when not empty.
+    """
+
+    def __init__(self, process: asyncio.subprocess.Process, workdir: Path, stderr: Path) -> None:
+        self.process = process
+        self.workdir = workdir
+        self.stderr = stderr
+
+    def remove(self, artifacts: Path | None = None) -> None:
+        """Delete the working directory; keep a non-empty stderr in `artifacts`."""
+        try:
+            if artifacts is not None and self.stderr.stat().st_size:
+                shutil.move(self.stderr, artifacts / "stderr.log")
+        except OSError:
+            pass
+        finally:
+            self.stderr.unlink(missing_ok=True)
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+
 class SubprocessLocalRunner(LocalRunner):
-    """The default: each node is `python runner.py` in its own process session."""
+    """The default: each node is `python runner.py` in its own process session.
+
+    Warm start: a node's runner (and so its kernel) starts before its upstream nodes
+    finish, as soon as every upstream node is running or done, with its file and
+    dependencies in place; when the node becomes ready its upstream outputs are copied in
+    and a line on the runner's stdin starts the execution. A node that gets skipped or
+    cancelled meanwhile has its process stopped. `max_parallelism` counts executing nodes
+    only; at most `max_warm` (default: `max_parallelism`) nodes wait warm at a time.
+    """
 
     # Seconds a cancelled node gets to exit on SIGTERM before SIGKILL.
     kill_grace = 5.0
 
+    prewarm = Bool(
+        True,
+        config=True,
+        help="Start a node's runner and kernel before its upstream nodes finish.",
+    )
+    max_warm = Integer(
+        0,
+        config=True,
+        help="How many nodes may wait with a started kernel at once (0: max_parallelism).",
+    )
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._processes: dict[str, asyncio.subprocess.Process] = {}
+        self._processes: dict[str, asyncio.subprocess.Process] = {}  # released, executing
+        self._warm: dict[str, asyncio.Task] = {}  # task name -> Task[NodeProcess], not released
+        self._stopping: set[asyncio.Task] = set()  # warm processes being stopped
         self._wakeup = asyncio.Event()
 
     async def execute(self) -> None:
         runner = find_runner()
         running: dict[asyncio.Task, str] = {}
-        while True:
-            if not self.cancel_requested:
-                self._schedule(runner, running)
-            if not running:
-                break
-            self._wakeup.clear()
-            wake = asyncio.ensure_future(self._wakeup.wait())
-            done, _ = await asyncio.wait([*running, wake], return_when=asyncio.FIRST_COMPLETED)
-            wake.cancel()
-            for task in done:
-                if task is wake:
-                    continue
-                running.pop(task)
-                task.result()  # run_node reports its own failures; this re-raises bugs only
+        try:
+            while True:
+                if not self.cancel_requested:
+                    self._schedule(runner, running)
+                    self._prewarm(runner)
+                if not running:
+                    break
+                self._wakeup.clear()
+                wake = asyncio.ensure_future(self._wakeup.wait())
+                done, _ = await asyncio.wait([*running, wake], return_when=asyncio.FIRST_COMPLETED)
+                wake.cancel()
+                for task in done:
+                    if task is wake:
+                        continue
+                    running.pop(task)
+                    task.result()  # run_node reports its own failures; this re-raises bugs only
+        finally:
+            for task_name in list(self._warm):
+                self._discard(task_name)
+            if self._stopping:
+                await asyncio.gather(*self._stopping, return_exceptions=True)
         now = utcnow()
         for node in self.ir.nodes:
             if self.node_status(node.task_name) == NodeStatus.pending:
@@ -222,6 +281,7 @@ class SubprocessLocalRunner(LocalRunner):
             upstream = {u: self.node_status(u) for u in node.run_after}
             stopped = [u for u, s in upstream.items() if s in _STOPPED_UPSTREAM]
             if stopped:
+                self._discard(node.task_name)
                 self.update_node(
                     node.task_name,
                     status=NodeStatus.skipped,
@@ -230,7 +290,42 @@ class SubprocessLocalRunner(LocalRunner):
             elif all(s == NodeStatus.succeeded for s in upstream.values()):
                 if len(running) < self.max_parallelism:
                     self.update_node(node.task_name, status=NodeStatus.running, started=utcnow())
-                    running[asyncio.ensure_future(self.run_node(node, runner))] = node.task_name
+                    warm = self._warm.pop(node.task_name, None)  # now: frees its warm slot
+                    running[asyncio.ensure_future(self.run_node(node, runner, warm))] = node.task_name
+
+    def _prewarm(self, runner: Path) -> None:
+        """Start the next nodes in line: pending, every upstream node running or done;
+        ready ones (waiting for a free slot) first, then in topological order."""
+        free = (self.max_warm or self.max_parallelism) - len(self._warm)
+        if not self.prewarm or free <= 0:
+            return
+        candidates = []
+        for index, node in enumerate(self.ir.nodes):
+            if node.task_name in self._warm or self.node_status(node.task_name) != NodeStatus.pending:
+                continue
+            upstream = [self.node_status(u) for u in node.run_after]
+            if all(s in (NodeStatus.running, NodeStatus.succeeded) for s in upstream):
+                ready = all(s == NodeStatus.succeeded for s in upstream)
+                candidates.append((not ready, index, node))
+        candidates.sort(key=lambda c: c[:2])
+        for _, _, node in candidates[:free]:
+            self._warm[node.task_name] = asyncio.ensure_future(self._start_process(node, runner))
+
+    def _discard(self, task_name: str) -> None:
+        """Stop a warm node's process (it will not run) in the background."""
+        warm = self._warm.pop(task_name, None)
+        if warm is not None:
+            stopping = asyncio.ensure_future(self._stop_warm(warm))
+            self._stopping.add(stopping)
+            stopping.add_done_callback(self._stopping.discard)
+
+    async def _stop_warm(self, warm: asyncio.Task) -> None:
+        try:
+            node_process = await warm
+        except Exception:  # noqa: BLE001 - it failed to start; it would have been reported on start
+            return
+        await terminate_tree(node_process.process, self.kill_grace)
+        await asyncio.to_thread(node_process.remove)
 
     def cancel(self) -> None:
         if self.cancel_requested:
@@ -239,18 +334,57 @@ class SubprocessLocalRunner(LocalRunner):
         self._wakeup.set()
         for process in list(self._processes.values()):
             asyncio.ensure_future(terminate_tree(process, self.kill_grace))
+        for task_name in list(self._warm):
+            self._discard(task_name)
 
-    async def run_node(self, node: IRNode, runner: Path) -> None:
+    async def _start_process(self, node: IRNode, runner: Path) -> NodeProcess:
+        """A working dir with the node's sources and runner.py waiting in it (prewarm mode)."""
+        workdir = await asyncio.to_thread(workdirs.create, node, self.root)
+        fd, stderr_name = tempfile.mkstemp(prefix=f"tekton-{node.task_name}-", suffix=".stderr")
+        try:
+            env = node_environment(
+                node,
+                self.parameters,
+                workdir=workdir,
+                artifacts_dir=self.run_dir / node.task_name,
+                runner=runner,
+                run_prefix=f"{self.record.pipeline_name}/{self.record.id}",
+                python=self.python,
+            )
+            env["TEKTON_PREWARM"] = "1"
+            # run.log is the runner's (it mirrors it to stdout for Tekton); keep only stderr,
+            # where an interpreter or kernel that dies before the runner can log says why.
+            with os.fdopen(fd, "wb") as stderr:
+                process = await asyncio.create_subprocess_exec(
+                    self.python,
+                    str(runner),
+                    cwd=workdir,
+                    env=env,
+                    stdin=asyncio.subprocess.PIPE,
+                    stdout=asyncio.subprocess.DEVNULL,
+                    stderr=stderr,
+                    start_new_session=True,
+                )
+        except BaseException:
+            Path(stderr_name).unlink(missing_ok=True)
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
+        return NodeProcess(process, workdir, Path(stderr_name))
+
+    async def run_node(self, node: IRNode, runner: Path, warm: asyncio.Task | None = None) -> None:
+        """Execute one node: its prewarmed process (`warm`, a Task[NodeProcess]) or a new one."""
         artifacts = self.run_dir / node.task_name
         artifacts.mkdir(parents=True, exist_ok=True)
         status, exit_code, message, outputs = NodeStatus.failed, None, None, []
-        workdir: Path | None = None
+        node_process: NodeProcess | None = None
         try:
-            workdir = await asyncio.to_thread(workdirs.prepare, node, self.root, self.run_dir)
+            node_process = await (warm if warm is not None else self._start_process(node, runner))
+            workdir = node_process.workdir
+            await asyncio.to_thread(workdirs.add_inputs, node, workdir, self.run_dir)
             if self.cancel_requested:
                 status = NodeStatus.cancelled
             else:
-                exit_code, message = await self._spawn(node, runner, workdir, artifacts)
+                exit_code, message = await self._release(node, node_process, artifacts)
                 if self.cancel_requested and exit_code != 0:
                     status = NodeStatus.cancelled
                 else:
@@ -261,7 +395,10 @@ class SubprocessLocalRunner(LocalRunner):
                     outputs = [self.root.relative(p) for p in copied]
                     for warning in warnings:
                         self._append_log(artifacts, f"[save] warning: {warning}\n")
-                    if exit_code == 0:
+                    if exit_code == 0 and not (artifacts / "status.json").is_file():
+                        message = "the runner exited before running the node"
+                        self._append_log(artifacts, f"[local runner] {message}\n")
+                    elif exit_code == 0:
                         status = NodeStatus.succeeded
                         message = "; ".join(warnings) or None
                     elif message is None:
@@ -274,8 +411,9 @@ class SubprocessLocalRunner(LocalRunner):
             message = f"internal error: {type(e).__name__}: {e}"
             self._append_log(artifacts, f"[local runner] {message}\n")
         finally:
-            if workdir is not None:
-                await asyncio.to_thread(shutil.rmtree, workdir, True)
+            if node_process is not None:
+                await terminate_tree(node_process.process, self.kill_grace)  # not released (cancel, error)
+                await asyncio.to_thread(node_process.remove, artifacts)
         self.update_node(
             node.task_name,
             status=status,
@@ -286,35 +424,18 @@ class SubprocessLocalRunner(LocalRunner):
             **self._artifact_fields(node, artifacts),
         )
 
-    async def _spawn(
-        self, node: IRNode, runner: Path, workdir: Path, artifacts: Path
-    ) -> tuple[int, str | None]:
-        env = node_environment(
-            node,
-            self.parameters,
-            workdir=workdir,
-            artifacts_dir=artifacts,
-            runner=runner,
-            run_prefix=f"{self.record.pipeline_name}/{self.record.id}",
-            python=self.python,
-        )
-        # run.log is the runner's (it mirrors it to stdout for Tekton); keep only stderr,
-        # where an interpreter or kernel that dies before the runner can log says why.
-        stderr_path = artifacts / "stderr.log"
-        with open(stderr_path, "wb") as stderr:
-            process = await asyncio.create_subprocess_exec(
-                self.python,
-                str(runner),
-                cwd=workdir,
-                env=env,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=stderr,
-                start_new_session=True,
-            )
+    async def _release(self, node: IRNode, node_process: NodeProcess, artifacts: Path) -> tuple[int, str | None]:
+        """Send the start line and wait for the runner to finish (node timeout from here)."""
+        process = node_process.process
         self._processes[node.task_name] = process
         message = None
         try:
+            try:
+                process.stdin.write(b"start\n")
+                await process.stdin.drain()
+                process.stdin.close()
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # it exited already; its exit code and stderr say why
             timeout = go_duration_seconds(node.timeout) if node.timeout else None
             try:
                 await asyncio.wait_for(asyncio.shield(process.wait()), timeout)
@@ -326,8 +447,6 @@ class SubprocessLocalRunner(LocalRunner):
                 message = "cancelled"
         finally:
             self._processes.pop(node.task_name, None)
-        if stderr_path.stat().st_size == 0:
-            stderr_path.unlink()
         return process.returncode, message
 
     def _artifact_fields(self, node: IRNode, artifacts: Path) -> dict:

@@ -49,18 +49,37 @@ def source_files(node: IRNode, root: ServerRoot) -> list[tuple[Path, str]]:
     return [(path, rel) for rel, path in unique.items()]
 
 
-def prepare(node: IRNode, root: ServerRoot, run_dir: Path, parent: Path | None = None) -> Path:
-    """Create and fill the working directory; the caller removes it when the node ends."""
+def create(node: IRNode, root: ServerRoot, parent: Path | None = None) -> Path:
+    """A new working directory holding the node file and its dependencies.
+
+    The caller removes it when the node ends. Upstream outputs come later (add_inputs), so
+    the directory can be made, and the node's kernel started in it, before they exist.
+    """
     workdir = Path(tempfile.mkdtemp(prefix=f"tekton-{node.task_name}-", dir=parent)).resolve()
     try:
         for path, rel in source_files(node, root):
             target = workdir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
-        for upstream in node.inputs_from:
-            produced = run_dir / upstream / OUTPUTS
-            if produced.is_dir():
-                shutil.copytree(produced, workdir, dirs_exist_ok=True, symlinks=True)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    return workdir
+
+
+def add_inputs(node: IRNode, workdir: Path, run_dir: Path) -> None:
+    """Copy the declared outputs of the `inputsFrom` tasks, in order (a later task's file wins)."""
+    for upstream in node.inputs_from:
+        produced = run_dir / upstream / OUTPUTS
+        if produced.is_dir():
+            shutil.copytree(produced, workdir, dirs_exist_ok=True, symlinks=True)
+
+
+def prepare(node: IRNode, root: ServerRoot, run_dir: Path, parent: Path | None = None) -> Path:
+    """create() and add_inputs() at once; the caller removes the directory when the node ends."""
+    workdir = create(node, root, parent)
+    try:
+        add_inputs(node, workdir, run_dir)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
