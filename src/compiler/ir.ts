@@ -24,6 +24,7 @@ import {
   kindForFile,
   normalizeCpu,
   normalizeMemory,
+  normalizeMountPath,
   normalizeTimeout,
   PipelineParameterType,
   resolveNodeFile,
@@ -307,7 +308,9 @@ namespace Private {
 
     const volumes = list(props.mounted_volumes)
       .map(item => {
-        const volume: IRNode['volumes'][number] = { path: text(item.path), pvc_name: text(item.pvc_name) };
+        // Elyra mounts "mnt/data/" at /mnt/data; the model's validation warns about it.
+        const path = text(item.path) ? normalizeMountPath(text(item.path)) : '';
+        const volume: IRNode['volumes'][number] = { path, pvc_name: text(item.pvc_name) };
         if (text(item.sub_path)) {
           volume.sub_path = text(item.sub_path);
         }
@@ -316,7 +319,9 @@ namespace Private {
         }
         return volume;
       })
-      .filter(v => v.path.startsWith('/') && isObjectName(v.pvc_name));
+      .filter(v => v.path.startsWith('/') && isObjectName(v.pvc_name))
+      // Kubernetes refuses two mounts at one path: the last entry wins, as validation says.
+      .filter((v, i, all) => !all.slice(i + 1).some(later => later.path === v.path));
     for (const volume of volumes) {
       const conflict = mountConflict(volume.path);
       if (conflict) {

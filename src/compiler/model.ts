@@ -13,6 +13,7 @@ export {
   kindForFile,
   normalizeCpu,
   normalizeMemory,
+  normalizeMountPath,
   normalizeTimeout,
   parsePipeline,
   resolveNodeFile,

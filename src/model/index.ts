@@ -64,7 +64,7 @@ export {
   normalizeTimeout,
   parseQuantity
 } from './kubernetes';
-export { basename, checkRelativePattern, dirname, extname, joinRelative, normalizeRelative, relativePath } from './paths';
+export { basename, checkRelativePattern, dirname, extname, joinRelative, normalizeMountPath, normalizeRelative, relativePath } from './paths';
 export { newId } from './ids';
 export { resolveNodeProperties, resolveParameters, getPipelineDefaults, LIST_ITEM_KEYS } from './resolve';
 export { flattenPipeline, findCycles, topologicalOrder } from './flatten';

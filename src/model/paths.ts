@@ -54,6 +54,14 @@ export function isAbsolute(path: string): boolean {
 }
 
 /**
+ * A mount path as Elyra mounts it (VolumeMount.add_to_execution_object): "/" plus the
+ * path without leading or trailing slashes, so "mnt/data/" is mounted at "/mnt/data".
+ */
+export function normalizeMountPath(path: string): string {
+  return `/${path.trim().replace(/^\/+|\/+$/g, '')}`;
+}
+
+/**
  * Why a dependency or output entry cannot be used, or null. Entries are relative paths
  * or globs that stay where they start: the node file's directory (dependencies, as
  * Elyra's archive only takes files below it) or the working directory (outputs). One

@@ -10,6 +10,7 @@
  */
 import { findNode, getNodeParameters, getPrimaryPipeline } from './access';
 import { isPlainObject } from './json';
+import { normalizeMountPath } from './paths';
 import { isBlankItem } from './propertyCheck';
 import { INHERITABLE_PROPERTIES } from './schema';
 import type { IComponentParameters, INode, IPipelineFlowDocument } from './types';
@@ -22,7 +23,7 @@ const text = (value: unknown) => (typeof value === 'string' ? value.trim() : val
 export const LIST_ITEM_KEYS: Record<string, (item: Item) => string> = {
   env_vars: item => text(item.env_var),
   kubernetes_secrets: item => text(item.env_var),
-  mounted_volumes: item => text(item.path),
+  mounted_volumes: item => (text(item.path) ? normalizeMountPath(text(item.path)) : ''),
   kubernetes_pod_labels: item => text(item.key),
   kubernetes_pod_annotations: item => text(item.key),
   node_selector: item => text(item.key),

@@ -153,9 +153,8 @@ const inheritableProperties: Record<string, IJsonSchema> = {
       properties: {
         path: {
           type: 'string',
-          title: 'Mount path',
-          pattern: '^/',
-          errorMessage: { pattern: 'must be an absolute path such as /mnt/data' }
+          // No pattern: Elyra mounts a relative path below "/" (validation warns).
+          title: 'Mount path'
         },
         pvc_name: {
           type: 'string',

@@ -17,7 +17,7 @@ import {
   normalizeMemory,
   normalizeTimeout
 } from './kubernetes';
-import { checkRelativePattern, isAbsolute } from './paths';
+import { checkRelativePattern, isAbsolute, normalizeMountPath } from './paths';
 import { codeFor, effectiveValues } from './propertyCheck';
 import { getPipelineDefaults, resolveParameters } from './resolve';
 import { checkDocumentContent, checkDocumentShape } from './structure';
@@ -133,7 +133,17 @@ function checkPropertyRules(values: Record<string, unknown>): IPropertyProblem[]
   }
   duplicates('env_vars', item => item.env_var, 'environment variable');
   duplicates('kubernetes_secrets', item => item.env_var, 'environment variable');
-  duplicates('mounted_volumes', item => item.path, 'mount path');
+  duplicates('mounted_volumes', item => (typeof item.path === 'string' && item.path.trim() ? normalizeMountPath(item.path) : ''), 'mount path');
+  for (const item of Array.isArray(values.mounted_volumes) ? values.mounted_volumes : []) {
+    if (isPlainObject(item) && typeof item.path === 'string' && item.path.trim() !== '' && !item.path.trim().startsWith('/')) {
+      problems.push({
+        property: 'mounted_volumes',
+        code: 'relative-mount-path',
+        severity: 'warning',
+        problem: `mount path "${item.path}" is relative; the volume is mounted at ${normalizeMountPath(item.path)}, as Elyra does.`
+      });
+    }
+  }
   for (const property of ['kubernetes_pod_labels', 'kubernetes_pod_annotations', 'node_selector']) {
     duplicates(property, item => item.key, 'key');
     for (const item of Array.isArray(values[property]) ? (values[property] as unknown[]) : []) {

@@ -444,6 +444,23 @@ describe('compile: what Tekton or the pods would reject is an error naming node 
     expect(env(step(task(result.pipelineRun as Obj, c.taskName), 'run')).TEKTON_NODE_KIND).toBe('python');
   });
 
+  it("mounts a relative mount path below / as Elyra does (Elyra's pipeline_with_scripts)", () => {
+    const fixture = 'elyra/elyra/tests/cli/resources/pipelines/pipeline_with_scripts.pipeline';
+    const result = ok(loadFixture(fixture), { pipelinePath: fixture });
+    expect(result.diagnostics.map(d => [d.severity, d.code])).toEqual([['warning', 'relative-mount-path']]);
+    const node = result.ir!.nodes.find(n => n.label === 'script_3.py')!;
+    expect(node.volumes).toEqual([{ path: '/mnt/vol3', pvc_name: 'pvc-claim-3' }]);
+    expect(step(task(result.pipelineRun as Obj, node.taskName), 'run').volumeMounts).toEqual([{ name: 'pvc-0', mountPath: '/mnt/vol3' }]);
+  });
+
+  it('two volumes at one mount path: the last one is mounted (Kubernetes refuses both)', () => {
+    const document = makeDocument([
+      { id: 'n1', label: 'Train', properties: { mounted_volumes: [{ path: '/data', pvc_name: 'first' }, { path: 'data/', pvc_name: 'second' }] } }
+    ]);
+    const result = ok(document);
+    expect(result.ir!.nodes[0].volumes).toEqual([{ path: '/data', pvc_name: 'second' }]);
+  });
+
   it('a file that is neither notebook nor script', () => {
     const document = makeDocument([{ id: 'n1', label: 'Train', filename: 'notes.txt' }]);
     expect(only(document)).toMatchObject({ code: 'unsupported-file-type', property: 'filename' });

@@ -103,11 +103,13 @@ describe('validation parity with Elyra fixtures', () => {
     expect(problems.map(d => [d.severity, d.code, d.nodeLabel])).toEqual([['warning', 'file-kind-mismatch', 'c']]);
   });
 
-  it('relative mount paths are rejected (pipeline_with_scripts)', () => {
+  it('a relative mount path is mounted below / as Elyra does: a warning (pipeline_with_scripts)', () => {
     const doc = fixture(`${CLI_DIR}/pipeline_with_scripts.pipeline`);
-    const problems = errors(validatePipeline(doc));
-    expect(problems.map(d => [d.code, d.nodeLabel])).toEqual([['invalid-volume', 'script_3.py']]);
-    expect(problems[0].message).toContain('"mnt/vol3" must be an absolute path');
+    const problems = validatePipeline(doc, { requireRuntimeImage: true });
+    expect(problems.map(d => [d.severity, d.code, d.nodeLabel, d.property])).toEqual([
+      ['warning', 'relative-mount-path', 'script_3.py', 'mounted_volumes']
+    ]);
+    expect(problems[0].message).toContain('mount path "mnt/vol3" is relative; the volume is mounted at /mnt/vol3, as Elyra does.');
   });
 });
 
@@ -162,7 +164,7 @@ describe('node rules', () => {
     [{ env_vars: [{ env_var: '', value: 'orphan' }] }, 'invalid-env-var:env_vars'],
     [{ kubernetes_secrets: [{ env_var: 'A', name: 'db' }] }, 'invalid-secret:kubernetes_secrets'],
     [{ kubernetes_secrets: [{ env_var: 'A', name: 'Bad_Name', key: 'k' }] }, 'invalid-secret:kubernetes_secrets'],
-    [{ mounted_volumes: [{ path: 'data', pvc_name: 'pvc' }] }, 'invalid-volume:mounted_volumes'],
+    [{ mounted_volumes: [{ path: '', pvc_name: 'pvc' }] }, 'invalid-volume:mounted_volumes'],
     [{ mounted_volumes: [{ path: '/data', pvc_name: 'pvc', sub_path: '/abs' }] }, 'invalid-volume:mounted_volumes'],
     [{ kubernetes_pod_labels: [{ key: 'bad key', value: 'x' }] }, 'invalid-pod-label:kubernetes_pod_labels'],
     [{ kubernetes_pod_labels: [{ key: 'ok', value: 'not ok!' }] }, 'invalid-pod-label:kubernetes_pod_labels'],
@@ -228,6 +230,15 @@ describe('node rules', () => {
       env_vars: [{ env_var: 'var1', value: 'var1' }, { env_var: '' }, {}, null]
     });
     expect(problems).toEqual([]);
+  });
+
+  it('mount paths are compared as Elyra mounts them: "data/" and "/data" are the same path', () => {
+    const problems = problemsOf({ mounted_volumes: [{ path: '/data', pvc_name: 'pvc' }, { path: 'data/', pvc_name: 'other' }] });
+    expect(problems.map(d => [d.severity, d.code])).toEqual([
+      ['warning', 'invalid-volume'],
+      ['warning', 'relative-mount-path']
+    ]);
+    expect(problems[0].message).toContain('mount path "/data" is listed more than once; the last entry is used.');
   });
 
   it('names the node and the property in messages', () => {
@@ -324,7 +335,7 @@ describe('pipeline rules', () => {
 
   it('checks pipeline defaults with the node rules', () => {
     let { doc } = oneNode();
-    doc = setPipelineDefault(doc, 'mounted_volumes', [{ path: 'relative', pvc_name: 'ok' }]);
+    doc = setPipelineDefault(doc, 'mounted_volumes', [{ path: '/data', pvc_name: 'Not_A_Name' }]);
     doc = setPipelineDefault(doc, 'kubernetes_tolerations', [{ key: '', operator: 'Equal', value: '', effect: 'NoSchedule' }]);
     const problems = errors(validatePipeline(doc));
     expect(problems.map(d => [d.code, d.property])).toEqual([
