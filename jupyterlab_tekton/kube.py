@@ -488,18 +488,17 @@ def connection_error(error: Exception, action: Action, cluster: TektonCluster) -
     cause: BaseException = error
     if isinstance(error, ux.MaxRetryError) and error.reason is not None:
         cause = error.reason
-    if isinstance(cause, (ux.ConnectTimeoutError,)) or (
-        isinstance(cause, ux.NewConnectionError) and "timed out" in str(cause)
-    ):
+    # (NewConnectionError is a ConnectTimeoutError in urllib3 2: test it first.)
+    if isinstance(cause, ux.NameResolutionError):
+        why = "its host name does not resolve"
+    elif isinstance(cause, (ux.NewConnectionError, ConnectionError)) and "timed out" not in str(cause):
+        why = f"connection failed: {_tail(cause)}"
+    elif isinstance(cause, (ux.ConnectTimeoutError, ux.NewConnectionError)):
         why = "the connection timed out"
     elif isinstance(cause, (ux.ReadTimeoutError, TimeoutError)):
         why = "it did not answer in time"
     elif isinstance(cause, (ux.SSLError, ssl.SSLError)):
         why = f"TLS failed: {_tail(cause)}"
-    elif isinstance(cause, ux.NameResolutionError):
-        why = "its host name does not resolve"
-    elif isinstance(cause, (ux.NewConnectionError, ConnectionError)):
-        why = f"connection failed: {_tail(cause)}"
     elif isinstance(cause, (ux.ProtocolError, ux.HTTPError, OSError)):
         why = f"{type(cause).__name__}: {_tail(cause)}"
     else:

@@ -18,13 +18,13 @@ import time
 import uuid
 from pathlib import Path
 
-from submit_support import REPO, write_kubeconfig
+from submit_support import REPO, tool_env, write_kubeconfig
 
 
 def _k8s_bin_dir() -> Path:
     out = subprocess.run(
         ["bash", str(REPO / "tools" / "testcluster" / "build.sh"), "k8s"],
-        capture_output=True, text=True, timeout=3600, check=True,
+        capture_output=True, text=True, timeout=3600, check=True, env=tool_env(),
     ).stdout
     for assignment in out.split():
         if assignment.startswith("TC_K8S="):

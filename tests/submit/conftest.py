@@ -19,7 +19,7 @@ import pytest
 from kubernetes import client, config
 
 from minio_server import MinioServer
-from submit_support import ACCESS_KEY, SECRET_KEY, UP_TIMEOUT_S, testcluster
+from submit_support import ACCESS_KEY, SECRET_KEY, UP_TIMEOUT_S, config_body, testcluster
 
 
 @dataclass
@@ -97,30 +97,6 @@ def tekton_config_dir(jupyter_data_dir):
 def tekton_app_config():
     # Polling tests must see a cluster come and go at once.
     return {"list_error_ttl": 0}
-
-
-def config_body(name: str, kubeconfig: Path, namespace: str, minio: MinioServer, **overrides) -> dict:
-    body = {
-        "name": name,
-        "display_name": "Test cluster",
-        "kubeconfig": str(kubeconfig),
-        "namespace": namespace,
-        "service_account": "default",
-        # Object storage as the (kwok) pods would reach it, and as this server does.
-        "storage_endpoint": "http://minio.minio.svc:9000",
-        "storage_server_endpoint": minio.endpoint,
-        "bucket": minio.bucket,
-        "storage_secret_name": "object-storage",
-        "credentials_mode": "keys",
-        "access_key_id": ACCESS_KEY,
-        "secret_access_key": SECRET_KEY,
-        "default_runtime_image": "python:3.12-slim",
-        "transfer_image": "minio/mc:latest",
-        "dashboard_url": "https://dashboard.example.test/tekton/",
-        "console_url": "https://console.example.test",
-    }
-    body.update(overrides)
-    return body
 
 
 @pytest.fixture

@@ -27,10 +27,43 @@ ACCESS_KEY = "submit-test-access-key"
 SECRET_KEY = "submit-test-secret-key-never-returned"
 
 
+# pytest-jupyter points HOME at a temp dir during a test; the test cluster's binaries and Go
+# caches live under the real one (else a test would start a cold Kubernetes build).
+REAL_HOME = os.path.expanduser("~")
+
+
+def tool_env(**extra: str) -> dict:
+    return {**os.environ, "HOME": REAL_HOME, **extra}
+
+
 def testcluster(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(TESTCLUSTER), *args], capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})}
+        [str(TESTCLUSTER), *args], capture_output=True, text=True, timeout=timeout, env=tool_env(**(env or {}))
     )
+
+
+def config_body(name: str, kubeconfig: Path, namespace: str, minio, **overrides) -> dict:
+    body = {
+        "name": name,
+        "display_name": "Test cluster",
+        "kubeconfig": str(kubeconfig),
+        "namespace": namespace,
+        "service_account": "default",
+        # Object storage as the (kwok) pods would reach it, and as this server does.
+        "storage_endpoint": "http://minio.minio.svc:9000",
+        "storage_server_endpoint": minio.endpoint,
+        "bucket": minio.bucket,
+        "storage_secret_name": "object-storage",
+        "credentials_mode": "keys",
+        "access_key_id": ACCESS_KEY,
+        "secret_access_key": SECRET_KEY,
+        "default_runtime_image": "python:3.12-slim",
+        "transfer_image": "minio/mc:latest",
+        "dashboard_url": "https://dashboard.example.test/tekton/",
+        "console_url": "https://console.example.test",
+    }
+    body.update(overrides)
+    return body
 
 
 # ---- .pipeline files and the compiler -----------------------------------------------------
