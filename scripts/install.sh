@@ -20,7 +20,7 @@ PY=(python3 -m pip install --disable-pip-version-check -q)
 log "Python build and runtime dependencies"
 # Build backends first: the package itself is installed without build isolation so that
 # it reuses the labextension built below instead of building a second copy.
-"${PY[@]}" "hatchling>=1.21" "hatch-nodejs-version>=0.3.2" "hatch-jupyter-builder>=0.9" "jupyterlab>=4.6,<5"
+"${PY[@]}" "hatchling>=1.21" "editables>=0.5" "hatch-nodejs-version>=0.3.2" "hatch-jupyter-builder>=0.9" "jupyterlab>=4.6,<5"
 
 log "Node dependencies"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
