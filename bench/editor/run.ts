@@ -43,6 +43,8 @@ interface ISettings {
   executablePath: string;
   editorRoot: string;
   viewport: { width: number; height: number };
+  /** Record a CPU profile of the editor drag (bench/out/editor/drag.cpuprofile). */
+  profile: boolean;
 }
 
 const PIPELINE_NAME = 'bench-500';
@@ -99,7 +101,7 @@ export async function main(options: IOptions): Promise<void> {
     results.bare = bare;
     step('measuring the editor in JupyterLab');
     try {
-      results.editor = await measureEditor(browser, settings, lab.url, file, graph.links.length);
+      results.editor = await measureEditor(browser, settings, lab.url, file, graph.links.length, options.outDir);
     } catch (e) {
       // Still report (b) and the bundle size when our editor cannot be measured.
       results.editorError = String(e);
@@ -170,7 +172,8 @@ async function measureEditor(
   settings: ISettings,
   url: string,
   file: string,
-  edges: number
+  edges: number,
+  outDir: string
 ): Promise<IMeasurement> {
   const context = await browser.newContext({ viewport: settings.viewport });
   const page = await context.newPage();
@@ -208,7 +211,11 @@ async function measureEditor(
   if (errors.length) {
     console.warn(`page errors in JupyterLab:\n  ${errors.join('\n  ')}`);
   }
-  const drag = await Private.dragAcross(page, settings.editorRoot);
+  const drag = await Private.dragAcross(
+    page,
+    settings.editorRoot,
+    settings.profile ? path.join(outDir, 'drag.cpuprofile') : undefined
+  );
   await context.close();
   return { load, drag };
 }
@@ -226,6 +233,7 @@ namespace Private {
       repeats: Number(get('repeats', '5')),
       executablePath: get('chromium', process.env.CHROMIUM_PATH || '/usr/bin/chromium'),
       editorRoot: get('editor-root', '.jp-tekton-PipelineEditor'),
+      profile: argv.includes('--profile'),
       viewport: { width: 1280, height: 800 }
     };
   }
@@ -237,13 +245,15 @@ namespace Private {
     maxMs: number;
     idleMedianMs: number;
     moved: boolean;
+    /** Every frame duration during the drag, in order (to see where the long ones are). */
+    framesMs: number[];
   }
 
   /**
    * Presses on the node nearest the canvas centre and moves the mouse 300 px in 60 steps,
    * one step per ~16 ms like a real pointer, recording animation frames meanwhile.
    */
-  export async function dragAcross(page: Page, root: string): Promise<IDragResult> {
+  export async function dragAcross(page: Page, root: string, profilePath?: string): Promise<IDragResult> {
     // Idle baseline: what this headless Chromium's frame clock gives when nothing happens.
     await page.evaluate(startFrameRecorder);
     await page.waitForTimeout(1000);
@@ -254,6 +264,7 @@ namespace Private {
       throw new Error(`no node to drag in ${root}`);
     }
     await page.mouse.move(target.x, target.y);
+    const profiler = profilePath ? await startProfiler(page) : null;
     await page.mouse.down();
     await page.evaluate(startFrameRecorder);
     const steps = 60;
@@ -263,6 +274,9 @@ namespace Private {
     }
     const deltas = await page.evaluate(stopFrameRecorder);
     await page.mouse.up();
+    if (profiler && profilePath) {
+      await stopProfiler(profiler, profilePath);
+    }
     const after = await page.evaluate(nodeTransform, { root, id: target.id });
     return {
       frames: deltas.length,
@@ -270,8 +284,61 @@ namespace Private {
       p95MsFrame: percentile(deltas, 95),
       maxMs: Math.max(...deltas),
       idleMedianMs: percentile(idle, 50),
-      moved: after !== '' && after !== target.transform
+      moved: after !== '' && after !== target.transform,
+      framesMs: deltas.map(d => Number(d.toFixed(1)))
     };
+  }
+
+  type CDPSession = Awaited<ReturnType<ReturnType<Page['context']>['newCDPSession']>>;
+
+  async function startProfiler(page: Page): Promise<CDPSession> {
+    const client = await page.context().newCDPSession(page);
+    await client.send('Profiler.enable');
+    await client.send('Profiler.setSamplingInterval', { interval: 250 });
+    await client.send('Profiler.start');
+    return client;
+  }
+
+  interface IProfileNode {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  }
+
+  /**
+   * Saves the profile (open it in Chromium's DevTools, Performance panel) and prints where
+   * the drag spent its main-thread time: by script and by function (self time).
+   */
+  async function stopProfiler(client: CDPSession, file: string): Promise<void> {
+    const { profile } = await client.send('Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    const nodes = new Map<number, IProfileNode>(profile.nodes.map((n: IProfileNode) => [n.id, n]));
+    const byScript = new Map<string, number>();
+    const byFunction = new Map<string, number>();
+    const samples = profile.samples ?? [];
+    const deltas = profile.timeDeltas ?? [];
+    let total = 0;
+    samples.forEach((id: number, i: number) => {
+      const frame = nodes.get(id)?.callFrame;
+      const ms = (deltas[i] ?? 0) / 1000;
+      if (!frame || frame.functionName === '(idle)' || frame.functionName === '(program)') {
+        return;
+      }
+      total += ms;
+      const script = frame.url ? path.basename(new URL(frame.url).pathname) : `(${frame.functionName})`;
+      byScript.set(script, (byScript.get(script) ?? 0) + ms);
+      const fn = `${frame.functionName || '(anonymous)'} ${script}:${frame.lineNumber + 1}:${frame.columnNumber + 1}`;
+      byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
+    });
+    const top = (m: Map<string, number>, n: number): string =>
+      [...m.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, n)
+        .map(([k, v]) => `    ${v.toFixed(0).padStart(6)} ms  ${k}`)
+        .join('\n');
+    console.log(`\nCPU profile of the editor drag (${total.toFixed(0)} ms busy): ${file}`);
+    console.log(`  by script:\n${top(byScript, 8)}`);
+    console.log(`  by function (self time):\n${top(byFunction, 15)}`);
+    await client.detach();
   }
 
   export function percentile(values: number[], p: number): number {
