@@ -36,7 +36,7 @@ export enum SELECTORS {
   LAUNCHER_LABEL = '.jp-LauncherCard-label',
   TOAST = '.Toastify__toast',
   /** Regions whose pixels change from run to run; masked in screenshots. */
-  VOLATILE = '[data-testid="node-run-state"], .jp-StatusBar-Item .jp-StatusBar-TextItem:has-text("Mem")'
+  VOLATILE = '[data-testid="node-run-state"], .jp-DirListing-itemModified, .jp-DirListing-headerItem.jp-id-modified'
 }
 
 export interface IPoint {

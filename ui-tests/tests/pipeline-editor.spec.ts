@@ -86,7 +86,7 @@ test.describe('pipeline editor', () => {
     await expect(editor.currentTab).not.toHaveClass(/jp-mod-dirty/);
   });
 
-  test('refuses a link that would close a cycle, with visible feedback, and changes nothing', async ({ page, editor, tmpPath }) => {
+  test('refuses a cycle, a duplicate link and a self-link, with visible feedback, and changes nothing', async ({ page, editor, tmpPath }) => {
     await editor.uploadFixtures(PRODUCER_CONSUMER_FILES);
     const file = `${tmpPath}/${PRODUCER_CONSUMER}`;
     const before = await editor.readFile(file);
@@ -97,6 +97,11 @@ test.describe('pipeline editor', () => {
     await editor.connect('consumer.ipynb', 'producer.ipynb');
 
     await expect(editor.toast(/cycle/i)).toBeVisible();
+    await editor.connect('producer.ipynb', 'consumer.ipynb');
+    await expect(editor.toast(/already linked/i)).toBeVisible();
+    await editor.connect('consumer.ipynb', 'consumer.ipynb');
+    await expect(editor.toast(/itself/i)).toBeVisible();
+
     await expect(editor.edges).toHaveCount(links.length);
     expect(await editor.renderedLinks()).toEqual(links);
     await expect(editor.currentTab).not.toHaveClass(/jp-mod-dirty/);
