@@ -25,7 +25,10 @@ const OPTIONS = {
   storageEndpoint: 'http://minio.minio.svc:9000',
   bucket: 'pipelines',
   storageSecretName: 'pipeline-storage',
-  storageRegion: 'us-east-1'
+  storageRegion: 'us-east-1',
+  // A 5000-node PipelineRun is over Kubernetes' object size limit (compile reports
+  // 'too-large'); the benchmark measures how compile time scales, so the check is off.
+  maxObjectBytes: 0
 };
 
 function median(values: number[]): number {
