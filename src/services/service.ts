@@ -26,7 +26,10 @@ export class TektonService {
     return this._send('runs/local', 'POST', body);
   }
 
-  /** GET /tekton/runs — local (and later Tekton) runs, newest first. */
+  /**
+   * GET /tekton/runs — local runs and the runtime configurations' Tekton runs, newest
+   * first; configurations whose cluster cannot be read are in `errors`.
+   */
   listRuns(query: Tekton.IListRunsQuery = {}): Promise<Tekton.IListRunsResponse> {
     return this._get(`runs${queryString({ ...query })}`);
   }
@@ -53,6 +56,50 @@ export class TektonService {
   getNodeLog(runId: string, taskName: string, offset = 0, limit?: number): Promise<Tekton.INodeLog> {
     const path = `runs/${encodeURIComponent(runId)}/nodes/${encodeURIComponent(taskName)}/log`;
     return this._get(path + queryString({ offset, limit }));
+  }
+
+  // ---- Tekton runs ---------------------------------------------------------------------
+
+  /**
+   * POST /tekton/runs/tekton — submit; replies (202) as soon as the PipelineRun exists,
+   * pending while its files upload (`upload` in `getTektonRun` shows the progress).
+   */
+  createTektonRun(body: Tekton.ICreateTektonRun): Promise<Tekton.IDescribeRun> {
+    return this._send('runs/tekton', 'POST', body);
+  }
+
+  /** GET /tekton/runs/tekton/{config}/{name} — the run with per-node state (cheap to poll). */
+  getTektonRun(runtimeConfig: string, name: string): Promise<Tekton.IDescribeRun> {
+    return this._get(Private.tektonRun(runtimeConfig, name));
+  }
+
+  /** POST …/cancel — `spec.status: Cancelled` (reply 202; 409 when it already finished). */
+  cancelTektonRun(runtimeConfig: string, name: string): Promise<Tekton.IDescribeRun> {
+    return this._send(`${Private.tektonRun(runtimeConfig, name)}/cancel`, 'POST');
+  }
+
+  /** POST …/rerun — a new run with the same spec and parameters (reply 202: the new run). */
+  rerunTektonRun(runtimeConfig: string, name: string): Promise<Tekton.IDescribeRun> {
+    return this._send(`${Private.tektonRun(runtimeConfig, name)}/rerun`, 'POST');
+  }
+
+  /** DELETE …/ — delete a finished PipelineRun (its files in object storage stay). */
+  deleteTektonRun(runtimeConfig: string, name: string): Promise<void> {
+    return this._send(Private.tektonRun(runtimeConfig, name), 'DELETE');
+  }
+
+  /**
+   * GET …/nodes/{task}/log — the node's pod logs from byte `offset` (all steps, each under
+   * a header line, or one `step`); call again with `next_offset` until `complete`.
+   */
+  getTektonNodeLog(
+    runtimeConfig: string,
+    name: string,
+    taskName: string,
+    options: { offset?: number; limit?: number; step?: Tekton.TektonStep } = {}
+  ): Promise<Tekton.INodeLog> {
+    const path = `${Private.tektonRun(runtimeConfig, name)}/nodes/${encodeURIComponent(taskName)}/log`;
+    return this._get(path + queryString({ offset: options.offset ?? 0, limit: options.limit, step: options.step }));
   }
 
   // ---- runtime configurations ----------------------------------------------------------
@@ -82,7 +129,10 @@ export class TektonService {
     return this._send(`runtime-configs/${encodeURIComponent(name)}`, 'DELETE');
   }
 
-  /** POST /tekton/runtime-configs/{name}/test — what works and what does not. */
+  /**
+   * POST /tekton/runtime-configs/{name}/test — what works and what does not: the bucket,
+   * and the cluster (Tekton installed, namespace, permission to create PipelineRuns).
+   */
   testRuntimeConfig(
     name: string,
     options: { createBucket?: boolean } = {}
@@ -109,5 +159,11 @@ export namespace TektonService {
   export interface IOptions {
     /** Default: `ServerConnection.makeSettings()` (the page's server, token and XSRF). */
     serverSettings?: ServerConnection.ISettings;
+  }
+}
+
+namespace Private {
+  export function tektonRun(runtimeConfig: string, name: string): string {
+    return `runs/tekton/${encodeURIComponent(runtimeConfig)}/${encodeURIComponent(name)}`;
   }
 }

@@ -16,7 +16,14 @@ export namespace Tekton {
 
   export type Backend = 'local' | 'tekton';
 
-  export type RunStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+  export type RunStatus =
+    | 'pending'
+    | 'running'
+    | 'succeeded'
+    | 'failed'
+    | 'cancelled'
+    | 'interrupted'
+    | 'timed_out';
 
   export type NodeStatus =
     | 'pending'
@@ -25,10 +32,17 @@ export namespace Tekton {
     | 'failed'
     | 'skipped'
     | 'cancelled'
-    | 'interrupted';
+    | 'interrupted'
+    | 'timed_out';
 
   /** Run states after which nothing changes any more (polling can stop). */
-  export const FINISHED_RUN_STATUSES: ReadonlyArray<RunStatus> = ['succeeded', 'failed', 'cancelled', 'interrupted'];
+  export const FINISHED_RUN_STATUSES: ReadonlyArray<RunStatus> = [
+    'succeeded',
+    'failed',
+    'cancelled',
+    'interrupted',
+    'timed_out'
+  ];
 
   // ---- runs ----------------------------------------------------------------------------
 
@@ -76,6 +90,29 @@ export namespace Tekton {
     notebook_path: string | null;
     log_path: string | null;
     outputs: string[];
+    /** Tekton runs: the node's artifacts in object storage (`s3://bucket/prefix/task/`). */
+    artifacts_uri?: string | null;
+    /** Tekton runs: the executed notebook in object storage. */
+    notebook_uri?: string | null;
+  }
+
+  /** Where to see a Tekton run in the cluster's own UIs. */
+  export interface IRunLinks {
+    dashboard: string | null;
+    console: string | null;
+  }
+
+  export type UploadState = 'uploading' | 'done' | 'failed' | 'cancelled';
+
+  /** A Tekton submission's upload; the PipelineRun stays pending until it is done. */
+  export interface IUploadProgressInfo {
+    state: UploadState;
+    bytes_done: number;
+    bytes_total: number;
+    files_done: number;
+    files_total: number;
+    current_key: string | null;
+    message: string | null;
   }
 
   /** GET /tekton/runs/{id} */
@@ -98,6 +135,13 @@ export namespace Tekton {
     interpreter: IInterpreter | null;
     artifacts_path: string | null;
     nodes: IDescribeNode[];
+    /** Tekton runs (`backend: 'tekton'`; `id` is the PipelineRun's name). */
+    runtime_config?: string | null;
+    namespace?: string | null;
+    links?: IRunLinks | null;
+    artifacts_uri?: string | null;
+    /** Progress of the upload right after a submit; null once Tekton runs it. */
+    upload?: IUploadProgressInfo | null;
   }
 
   export interface IRunSummary {
@@ -114,19 +158,52 @@ export namespace Tekton {
     artifacts_path: string | null;
     /** Number of nodes per NodeStatus, e.g. `{ succeeded: 3, running: 1 }`. */
     node_counts: { [status: string]: number };
+    /** Tekton runs: address them with `runtime_config` and `id`. */
+    runtime_config?: string | null;
+    namespace?: string | null;
+    links?: IRunLinks | null;
   }
 
   /** GET /tekton/runs query */
   export interface IListRunsQuery {
     pipeline_path?: string;
+    /** The compiled pipeline's name (`ir.name`): Tekton runs are selected by its label. */
+    pipeline_name?: string;
     status?: RunStatus;
+    backend?: Backend;
+    /** Only this runtime configuration's Tekton runs (default: every configuration's). */
+    runtime_config?: string;
     /** 1..1000, default 100; newest first. */
     limit?: number;
   }
 
+  /** A runtime configuration whose runs could not be listed (cluster unreachable, forbidden, …). */
+  export interface IListRunsError {
+    runtime_config: string;
+    message: string;
+    reason: string;
+  }
+
   export interface IListRunsResponse {
     runs: IRunSummary[];
+    errors?: IListRunsError[];
   }
+
+  /** POST /tekton/runs/tekton: a pipeline compiled with the runtime configuration's settings. */
+  export interface ICreateTektonRun {
+    runtime_config: string;
+    /** `ICompileResult.ir`. */
+    ir: IRPipeline;
+    /** `ICompileResult.uploads`: uploaded under `<bucket>/<ir.name>/<run id>/`. */
+    uploads?: IUpload[];
+    /** `ICompileResult.documents`: the Tekton objects in apply order, the PipelineRun last. */
+    documents: { [key: string]: unknown }[];
+    /** The `.pipeline` file, relative to the server root. */
+    pipeline_path: string;
+  }
+
+  /** The step containers of a Tekton node's pod. */
+  export type TektonStep = 'fetch' | 'run' | 'save';
 
   /** GET /tekton/runs/{id}/nodes/{task}/log?offset=&limit= */
   export interface INodeLog {
@@ -157,6 +234,8 @@ export namespace Tekton {
     display_name?: string;
     description?: string;
     kube_context?: string | null;
+    /** kubeconfig file on the server (default: $KUBECONFIG, else ~/.kube/config). */
+    kubeconfig?: string | null;
     in_cluster?: boolean;
     namespace?: string;
     service_account?: string | null;
