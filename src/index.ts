@@ -21,6 +21,7 @@ import { activateEditor } from './widget/activate';
 import { addAddToPipelineCommand } from './widget/addtopipeline';
 import { addExportCommand } from './widget/exportyaml';
 import { PipelineStatus } from './widget/statusbar';
+import { runsPlugin } from './runs/plugin';
 
 export * from './tokens';
 
@@ -186,7 +187,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   editMenuPlugin,
   addToPipelinePlugin,
   exportPlugin,
-  statusPlugin
+  statusPlugin,
+  runsPlugin
 ];
 
 export default plugins;

@@ -1,0 +1,58 @@
+/**
+ * The runs endpoints the panel needs, one interface for both backends: local runs are
+ * addressed by id, Tekton runs by runtime configuration and PipelineRun name.
+ */
+import { TektonService } from '../services';
+import type { Tekton } from '../services';
+
+export type IRunEntry = Tekton.IRunSummary;
+export type IRunDetail = Tekton.IDescribeRun;
+
+/** Minimal identity of a run: enough to address it on the server. */
+export interface IRunRef {
+  id: string;
+  backend?: Tekton.Backend;
+  runtime_config?: string | null;
+}
+
+export interface IListResult {
+  runs: IRunEntry[];
+  /** Runtime configurations whose cluster could not be listed (the others still are). */
+  errors: Tekton.IListRunsError[];
+}
+
+export class RunsClient {
+  constructor(readonly service: TektonService = new TektonService()) {}
+
+  async list(): Promise<IListResult> {
+    const reply = await this.service.listRuns();
+    return { runs: reply.runs ?? [], errors: reply.errors ?? [] };
+  }
+
+  get(run: IRunRef): Promise<IRunDetail> {
+    return isTekton(run) ? this.service.getTektonRun(run.runtime_config!, run.id) : this.service.getRun(run.id);
+  }
+
+  cancel(run: IRunRef): Promise<IRunDetail> {
+    return isTekton(run) ? this.service.cancelTektonRun(run.runtime_config!, run.id) : this.service.cancelRun(run.id);
+  }
+
+  log(run: IRunRef, taskName: string, offset: number): Promise<Tekton.INodeLog> {
+    return isTekton(run)
+      ? this.service.getTektonNodeLog(run.runtime_config!, run.id, taskName, { offset })
+      : this.service.getNodeLog(run.id, taskName, offset);
+  }
+
+  startLocal(body: Tekton.ICreateLocalRun): Promise<IRunDetail> {
+    return this.service.createLocalRun(body);
+  }
+}
+
+export function isTekton(run: IRunRef): boolean {
+  return run.backend === 'tekton' && !!run.runtime_config;
+}
+
+/** Key that tells runs of both backends apart (a PipelineRun name may equal a local id). */
+export function runKey(run: IRunRef): string {
+  return run.backend === 'tekton' ? `tekton/${run.runtime_config ?? ''}/${run.id}` : `local/${run.id}`;
+}
