@@ -22,6 +22,7 @@ import { addAddToPipelineCommand } from './widget/addtopipeline';
 import { addExportCommand } from './widget/exportyaml';
 import { PipelineStatus } from './widget/statusbar';
 import { runsPlugin } from './runs/plugin';
+import { runtimeConfigsPlugin } from './configs/plugin';
 
 export * from './tokens';
 
@@ -188,7 +189,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   addToPipelinePlugin,
   exportPlugin,
   statusPlugin,
-  runsPlugin
+  runsPlugin,
+  runtimeConfigsPlugin
 ];
 
 export default plugins;
