@@ -39,7 +39,7 @@ const dom = {
   resolver: lab.resolver,
   moduleFileExtensions: lab.moduleFileExtensions,
   moduleNameMapper: lab.moduleNameMapper,
-  roots: ['<rootDir>/test/editor', '<rootDir>/test/widget'],
+  roots: ['<rootDir>/test/editor', '<rootDir>/test/widget', '<rootDir>/test/runs', '<rootDir>/test/configs'],
   testMatch: ['**/*.spec.ts', '**/*.spec.tsx'],
   transform: {
     ...lab.transform,
