@@ -21,7 +21,7 @@ import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { Tekton, TektonResponseError } from '../services';
 import type { RuntimeConfigsModel } from './model';
 import {
-  configSchema,
+  configFormSchema,
   configUiSchema,
   errorSchemaOf,
   formDataFromConfig,
@@ -286,6 +286,7 @@ export function ConfigEditor(props: {
   const [errors, setErrors] = useState<IFieldError[]>([]);
   const [serverError, setServerError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const schema = useMemo(() => configFormSchema(existing, trans), [existing, trans]);
   const uiSchema = useMemo(() => configUiSchema(existing, trans), [existing, trans]);
   const extraErrors = useMemo(() => errorSchemaOf(errors), [errors]);
   useEffect(() => setFormData(formDataFromConfig(existing)), [existing?.name]);
@@ -333,7 +334,7 @@ export function ConfigEditor(props: {
         }}
       >
         <SchemaForm
-          schema={configSchema as RJSFSchema}
+          schema={schema as RJSFSchema}
           uiSchema={uiSchema}
           formData={formData}
           onChange={({ formData: next }: { formData?: IConfigFormData }) => next && setFormData(next)}

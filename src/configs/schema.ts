@@ -135,17 +135,28 @@ export function transformErrors<T extends { name?: string; property?: string; me
   });
 }
 
-/** The form's layout; secret fields say whether a value is stored, never which. */
-export function configUiSchema(
+/** The schema as the form shows it: secret fields say whether a value is stored, never which. */
+export function configFormSchema(
   existing: Tekton.IDescribeRuntimeConfig | null,
   trans: { __: (msg: string, ...args: any[]) => string }
-): UiSchema {
+): RJSFSchema {
   const secretHelp = (stored: boolean) =>
     existing
       ? stored
         ? trans.__('Set. Leave empty to keep the stored value, type to replace it.')
         : trans.__('Not set.')
-      : trans.__('Stored on the server (file mode 0600), never shown again.');
+      : trans.__('Used with upload credentials "keys". Stored on the server (file mode 0600), never shown again.');
+  const properties = { ...(configSchema.properties as Record<string, RJSFSchema>) };
+  properties.access_key_id = { ...properties.access_key_id, description: secretHelp(!!existing?.has_access_key_id) };
+  properties.secret_access_key = {
+    ...properties.secret_access_key,
+    description: secretHelp(!!existing?.has_secret_key)
+  };
+  return { ...configSchema, properties };
+}
+
+/** The form's layout. */
+export function configUiSchema(existing: Tekton.IDescribeRuntimeConfig | null, trans: { __: (msg: string, ...args: any[]) => string }): UiSchema {
   return {
     'ui:order': [
       'name',
@@ -182,12 +193,10 @@ export function configUiSchema(
     },
     access_key_id: {
       'ui:widget': 'password',
-      'ui:help': secretHelp(!!existing?.has_access_key_id),
       'ui:options': { autocomplete: 'off' }
     },
     secret_access_key: {
       'ui:widget': 'password',
-      'ui:help': secretHelp(!!existing?.has_secret_key),
       'ui:options': { autocomplete: 'new-password' }
     },
     clear_secrets: existing && (existing.has_access_key_id || existing.has_secret_key) ? {} : { 'ui:widget': 'hidden' }
