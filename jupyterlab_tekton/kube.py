@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from typing import Any
 
 from traitlets import Float, Int
@@ -121,20 +122,24 @@ class KubernetesTektonCluster(TektonCluster):
 
     connect_timeout = Float(5.0, config=True, help="Seconds to wait for a connection to the Kubernetes API.")
     request_timeout = Float(20.0, config=True, help="Seconds to wait for a Kubernetes API reply.")
-    connect_retries = Int(1, config=True, help="Retries of a connection that could not be established.")
+    connect_retries = Int(
+        0, config=True, help="Retries of a connection that could not be established (each waits connect_timeout)."
+    )
 
     def __init__(self, runtime_config: StoredRuntimeConfig, **kwargs: Any) -> None:
         super().__init__(runtime_config, **kwargs)
         self._api = None
         self._host = ""
+        self._lock = threading.Lock()
 
     # ---- client -----------------------------------------------------------------------
 
     @property
     def api(self):
-        if self._api is None:
-            self._api = self._make_client()
-        return self._api
+        with self._lock:  # calls come from several threads
+            if self._api is None:
+                self._api = self._make_client()
+            return self._api
 
     @property
     def server(self) -> str:
@@ -173,7 +178,7 @@ class KubernetesTektonCluster(TektonCluster):
                 property="in_cluster" if rc.in_cluster else ("kube_context" if rc.kube_context else "kubeconfig"),
                 reason="kubeconfig_invalid",
             ) from None
-        except (OSError, ValueError, TypeError, KeyError) as e:
+        except Exception as e:  # noqa: BLE001 - YAML/IO errors; their text may quote the file: not shown
             raise InvalidRequest(
                 f"runtime configuration '{rc.name}': {self.access_text()} cannot be read ({type(e).__name__})",
                 property="kubeconfig",

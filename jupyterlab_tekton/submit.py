@@ -93,6 +93,7 @@ class Submission:
         self.objects: list[dict] = []
         self._stop = threading.Event()
         self._stop_reason = ""
+        self._delete_on_stop = True
 
     @property
     def namespace(self) -> str:
@@ -233,9 +234,11 @@ class Submission:
 
     # ---- failure and the whole flow ---------------------------------------------------
 
-    def stop(self, reason: str) -> None:
-        """Ask a running upload to stop at the next chunk (any thread)."""
+    def stop(self, reason: str, delete: bool = True) -> None:
+        """Ask a running upload to stop at the next chunk (any thread); the pending
+        PipelineRun is then deleted, or kept when the caller cancels it (`delete=False`)."""
         self._stop_reason = reason
+        self._delete_on_stop = delete
         self._stop.set()
 
     def abandon(self, error: TektonError, delete: bool = True) -> None:
@@ -260,7 +263,7 @@ class Submission:
         try:
             self.upload()
         except TektonError as e:
-            self.abandon(e)
+            self.abandon(e, delete=self._delete_on_stop if isinstance(e, SubmissionCancelled) else True)
             e.message = self.progress.message or e.message
             e.args = (e.message,)
             raise

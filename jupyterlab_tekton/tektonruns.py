@@ -19,6 +19,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
+from pathlib import PurePosixPath
 from typing import Any
 
 from .config import RuntimeConfigStore, StoredRuntimeConfig
@@ -97,6 +98,9 @@ class TektonRunService:
         self._logs: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
         self._log_bytes = 0
         self._list_errors: dict[str, tuple[float, ListRunsError]] = {}
+        # One LIST per configuration at a time: concurrent polls share it (a slow cluster
+        # must not tie up a thread per poll).
+        self._listing: dict[tuple[str, str], asyncio.Future] = {}
         # (config, run name) -> submission still uploading, or failed/cancelled recently.
         self.submissions: dict[tuple[str, str], tuple[Submission, asyncio.Task | None, float]] = {}
 
@@ -237,7 +241,13 @@ class TektonRunService:
             selector += f",{PIPELINE_LABEL}={query.pipeline_name}"
         try:
             rc = self._config(config)
-            items = await asyncio.to_thread(self.cluster(rc).list_pipeline_runs, selector)
+            key = (config, selector)
+            pending = self._listing.get(key)
+            if pending is None:
+                pending = asyncio.ensure_future(asyncio.to_thread(self.cluster(rc).list_pipeline_runs, selector))
+                self._listing[key] = pending
+                pending.add_done_callback(lambda _: self._listing.pop(key, None))
+            items = await asyncio.shield(pending)
         except TektonError as e:
             error = ListRunsError(runtime_config=config, message=e.message, reason=e.reason)
             self._list_errors[config] = (time.monotonic(), error)
@@ -261,7 +271,7 @@ class TektonRunService:
 
     @staticmethod
     def _selected(summary: RunSummary, query: ListRunsQuery) -> bool:
-        if query.pipeline_path and summary.pipeline_path != query.pipeline_path:
+        if query.pipeline_path and summary.pipeline_path != PurePosixPath(query.pipeline_path).as_posix():
             return False
         if query.pipeline_name and summary.pipeline_name != query.pipeline_name:
             return False
@@ -360,7 +370,7 @@ class TektonRunService:
             raise Conflict(f"run '{name}' already finished ({status.value})", reason="run_finished")
         submission = self._submission(config, name)
         if submission is not None:
-            submission.stop("the run was cancelled")
+            submission.stop("the run was cancelled", delete=False)
         await asyncio.to_thread(cluster.patch_pipeline_run, name, {"spec": {"status": "Cancelled"}})
         return await self.describe(config, name)
 

@@ -80,7 +80,7 @@ def notebook(source: str) -> dict:
 
 def write_pipeline(path: Path, nodes: list[dict], name: str | None = None) -> Path:
     """A pipeline-flow v3 file (as Elyra writes it) with one notebook node per entry:
-    {"label", "file", "after": [labels], "dependencies": [...]}; notebooks are created too."""
+    {"label", "file", "after": [labels], "dependencies": [...], "timeout"?}; notebooks are created too."""
     ids = {n["label"]: f"{uuid.uuid5(uuid.NAMESPACE_URL, n['label'])}" for n in nodes}
     flow_nodes = []
     for i, n in enumerate(nodes):
@@ -101,6 +101,7 @@ def write_pipeline(path: Path, nodes: list[dict], name: str | None = None) -> Pa
                         "include_subdirectories": False,
                         "outputs": [],
                         "env_vars": [],
+                        **({"timeout": n["timeout"]} if "timeout" in n else {}),
                     },
                     "label": n["label"],
                     "ui_data": {"label": n["label"], "x_pos": 100 + 200 * i, "y_pos": 100},

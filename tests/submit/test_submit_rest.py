@@ -287,3 +287,66 @@ async def test_unknown_run_is_404(jp_fetch, runtime_config, verb):
     assert status == 404 and error["reason"] in ("run_not_found", "kube_not_found"), error
     status, error = await http_error(fetch_json(jp_fetch, *run_path("no-such-config", "nope-12345")))
     assert (status, error["reason"]) == (404, "runtime_config_not_found")
+
+
+async def test_upload_progress_is_visible_and_cancel_stops_the_upload(
+    jp_fetch, jp_root_dir, tmp_path, cluster, minio, namespace, runtime_config
+):
+    await create_config(jp_fetch, runtime_config)
+    data = jp_root_dir / "data"
+    data.mkdir()
+    for i in range(1000):  # many objects: the upload takes seconds against MinIO
+        (data / f"part-{i:04}.csv").write_text("x,y\n" * 100)
+    write_pipeline(jp_root_dir / "big.pipeline", [{"label": "load", "file": "load.ipynb", "dependencies": ["data/*.csv"]}])
+    body = compile_for(jp_root_dir, "big.pipeline", tmp_path / "c", runtime_config)
+    submitted = await fetch_json(jp_fetch, "tekton", "runs", "tekton", method="POST", body=body)
+    name = submitted["id"]
+
+    uploading = await wait_run(
+        jp_fetch, "testcluster", name, timeout=60,
+        until=lambda r: r["upload"] and 0 < r["upload"]["files_done"] < r["upload"]["files_total"],
+    )
+    assert uploading["status"] == "pending" and uploading["upload"]["state"] == "uploading"
+    assert uploading["upload"]["files_total"] == 1000 + 4  # data, notebook, runner, ir.json, .pipeline
+    assert uploading["message"].startswith("uploading its files: ")
+    assert cluster.pipeline_run(namespace, name)["spec"]["status"] == "PipelineRunPending"
+
+    await fetch_json(jp_fetch, *run_path("testcluster", name, "cancel"), method="POST")
+    done = await wait_run(jp_fetch, "testcluster", name, until=lambda r: r["status"] == "cancelled", timeout=60)
+    assert done["upload"]["state"] == "cancelled"
+    assert done["upload"]["files_done"] < done["upload"]["files_total"]
+    # The user cancelled: the PipelineRun stays (cancelled, never started), the upload stopped.
+    pr = cluster.pipeline_run(namespace, name)
+    assert pr["spec"]["status"] == "Cancelled"
+    assert not pr["status"].get("childReferences")
+    assert len(minio.list_keys(f"big/{name}")) < 1004
+    assert [n["status"] for n in done["nodes"]] == ["cancelled"]
+
+
+async def test_task_and_pipeline_timeouts_show_as_timed_out(jp_fetch, jp_root_dir, tmp_path, cluster, namespace, runtime_config):
+    await create_config(jp_fetch, runtime_config)
+    # A node timeout (the node's `timeout` property) shorter than kwok's pod (Running + 1 s).
+    write_pipeline(jp_root_dir / "slow.pipeline", [
+        {"label": "slow", "file": "slow.ipynb", "timeout": "1s"},
+        {"label": "next", "file": "next.ipynb", "after": ["slow"]},
+    ])
+    slow = await fetch_json(jp_fetch, "tekton", "runs", "tekton", method="POST",
+                            body=compile_for(jp_root_dir, "slow.pipeline", tmp_path / "slow", runtime_config))
+    # The pipeline's timeout (compile option) shorter than a chain of eight one-second tasks.
+    write_pipeline(jp_root_dir / "long.pipeline", [
+        {"label": f"part-{i}", "file": f"p{i}.ipynb", "after": [f"part-{i - 1}"] if i else []} for i in range(8)
+    ])
+    long = await fetch_json(jp_fetch, "tekton", "runs", "tekton", method="POST",
+                            body=compile_for(jp_root_dir, "long.pipeline", tmp_path / "long", runtime_config, "--timeout", "3s"))
+
+    done = await wait_run(jp_fetch, "testcluster", slow["id"])
+    nodes = {n["task_name"]: n for n in done["nodes"]}
+    assert done["status"] == "failed"
+    assert nodes["slow"]["status"] == "timed_out" and 'failed to finish within "1s"' in nodes["slow"]["message"]
+    assert nodes["next"]["status"] == "skipped"
+
+    done = await wait_run(jp_fetch, "testcluster", long["id"])
+    assert done["status"] == "timed_out" and 'failed to finish within "3s"' in done["message"]
+    states = [n["status"] for n in done["nodes"]]
+    assert states[0] == "succeeded" and states[-1] == "timed_out", states
+    assert "running" not in states and "pending" not in states, states
