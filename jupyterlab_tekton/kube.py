@@ -184,7 +184,7 @@ class KubernetesTektonCluster(TektonCluster):
                 property="kubeconfig",
                 reason="kubeconfig_invalid",
             ) from None
-        # Fail fast: one retry of a refused connection, never a retried request.
+        # Fail fast (connect_retries, default none) and never retry a request that was sent.
         configuration.retries = urllib3.Retry(
             total=self.connect_retries, connect=self.connect_retries, read=0, redirect=0, status=0, other=0
         )

@@ -3,6 +3,7 @@ kwok pods) with uploads to a real MinIO; then read everything back from the API 
 the bucket, and watch the run as the Runs panel does."""
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 
@@ -152,6 +153,18 @@ async def test_submit_fixture_creates_labelled_run_uploads_files_and_succeeds(
     assert run_only["content"] == "testcluster: fake step output from the kwok kubelet\ntestcluster: step finished\n"
     status, error = await http_error(fetch_json(jp_fetch, *run_path("testcluster", name, "nodes", "no-such-task", "log")))
     assert (status, error["reason"]) == (404, "node_not_found")
+    # Once the pod is gone (pruned), the log is the run.log the save step stored.
+    pod = next(p for p in cluster.core.list_namespaced_pod(namespace).items
+               if p.metadata.labels.get("tekton.dev/pipelineTask") == "part-2-data-analysis-ipynb")
+    cluster.core.delete_namespaced_pod(pod.metadata.name, namespace, grace_period_seconds=0)
+    minio.boto3_client().put_object(Bucket="pipelines", Key=f"{prefix}part-2-data-analysis-ipynb/run.log", Body=b"[runner] stored log\n")
+    while any(p.metadata.name == pod.metadata.name for p in cluster.core.list_namespaced_pod(namespace).items):
+        await asyncio.sleep(0.2)
+    stored = await fetch_json(jp_fetch, *run_path("testcluster", name, "nodes", "part-2-data-analysis-ipynb", "log"))
+    assert stored["content"] == (
+        "[the pod is gone; this is run.log as the save step stored it in object storage]\n[runner] stored log\n"
+    )
+    assert stored["complete"] is True
 
     # A finished run cannot be cancelled; it can be deleted (with its TaskRuns).
     status, error = await http_error(fetch_json(jp_fetch, *run_path("testcluster", name, "cancel"), method="POST"))
