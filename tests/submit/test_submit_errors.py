@@ -10,6 +10,8 @@ import json
 import socket
 import time
 
+import pytest
+
 from bare_apiserver import BareApiServer
 from submit_support import (
     config_body,
@@ -164,3 +166,23 @@ async def test_bad_requests_are_refused_before_anything_is_created(jp_fetch, jp_
 
     assert cluster.pipeline_runs(namespace) == []
     assert minio.list_keys(body["ir"]["name"]) == []
+
+
+TEKTON_ROUTES = [
+    ("POST", "tekton/runs/tekton"),
+    ("GET", "tekton/runs/tekton/testcluster/a-run"),
+    ("DELETE", "tekton/runs/tekton/testcluster/a-run"),
+    ("POST", "tekton/runs/tekton/testcluster/a-run/cancel"),
+    ("POST", "tekton/runs/tekton/testcluster/a-run/rerun"),
+    ("GET", "tekton/runs/tekton/testcluster/a-run/nodes/a/log"),
+]
+
+
+@pytest.mark.parametrize("method,path", TEKTON_ROUTES, ids=[f"{m} {p}" for m, p in TEKTON_ROUTES])
+async def test_tekton_endpoints_refuse_unauthenticated_requests(jp_fetch, method, path):
+    from tornado.httpclient import HTTPClientError
+
+    kwargs = {"body": "{}"} if method == "POST" else {}
+    with pytest.raises(HTTPClientError) as info:  # an empty Authorization header: no credentials
+        await jp_fetch(*path.split("/"), method=method, headers={"Authorization": ""}, **kwargs)
+    assert info.value.code == 403
