@@ -35,8 +35,18 @@ export enum SELECTORS {
   LAUNCHER_CARD = '.jp-LauncherCard',
   LAUNCHER_LABEL = '.jp-LauncherCard-label',
   TOAST = '.Toastify__toast',
+  NODE_RUN_STATE = '[data-testid="node-run-state"]',
+  /** Toolbar buttons are `jp-button` elements carrying their command id. */
+  RUN_BUTTON = '[data-command="tekton:run-local"]',
+  RUNS_PANEL = '#jp-tekton-runs',
+  RUN_ROW = '[data-testid="run-row"]',
+  RUN_ROW_NAME = '.jp-tekton-RunsPanel-name',
+  RUN_ROW_SUMMARY = '.jp-tekton-RunsPanel-summary',
+  RUN_DETAIL = '[data-testid="run-detail"]',
+  RUN_NODE = '[data-testid="run-node"]',
+  RUN_NODE_NOTEBOOK = '[data-testid="run-node-open-notebook"]',
   /** Regions whose pixels change from run to run; masked in screenshots. */
-  VOLATILE = '[data-testid="node-run-state"], .jp-DirListing-itemModified, .jp-DirListing-headerItem.jp-id-modified'
+  VOLATILE = '.jp-DirListing-itemModified, .jp-tekton-RunsPanel-time, .jp-tekton-RunsPanel-duration'
 }
 
 export interface IPoint {
@@ -100,6 +110,27 @@ export class PipelineEditorHelper {
     return this.nodes.filter({
       has: this.page.locator(SELECTORS.NODE_LABEL, { hasText: new RegExp(`^${escapeRegExp(label)}$`) })
     });
+  }
+
+  /** The run-state badge of the node labelled `label` (present once a run involves it). */
+  nodeRunState(label: string): Locator {
+    return this.node(label).locator(SELECTORS.NODE_RUN_STATE);
+  }
+
+  /** "Run" in the current editor's toolbar. */
+  get runButton(): Locator {
+    return this.page.locator(SELECTORS.RUN_BUTTON).filter({ visible: true });
+  }
+
+  get runsPanel(): Locator {
+    return this.page.locator(SELECTORS.RUNS_PANEL);
+  }
+
+  /** Rows of the Runs panel for the pipeline named `name` (newest first). */
+  runRows(name: string): Locator {
+    return this.runsPanel
+      .locator(SELECTORS.RUN_ROW)
+      .filter({ has: this.page.locator(SELECTORS.RUN_ROW_NAME, { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
   }
 
   /** The file browser's entry for `name` (in the current folder). */
@@ -242,6 +273,17 @@ export class PipelineEditorHelper {
     await field.fill(image);
     await field.press('Tab');
     await expect(field).toHaveValue(image);
+  }
+
+  /** Presses "Run" in the editor's toolbar. */
+  async run(): Promise<void> {
+    await expect(this.runButton).toHaveAttribute('aria-disabled', 'false');
+    await this.runButton.click();
+  }
+
+  async openRunsPanel(): Promise<void> {
+    await this.page.sidebar.openTab(SELECTORS.RUNS_PANEL.slice(1));
+    await expect(this.runsPanel).toBeVisible();
   }
 
   /** Ctrl+S in the editor, then waits for the tab's dirty marker to go. */
