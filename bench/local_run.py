@@ -1,6 +1,7 @@
 """Local-run benchmark: a diamond of four notebooks that each sleep 2 s (A → B, A → C, B and C → D).
 
-    python3 bench/local_run.py [--sleep 2] [--repeat 1] [--engine papermill|nbclient|...]
+    python3 bench/local_run.py [--sleep 2] [--repeat 1] [--engine jupyter_client|papermill|...]
+                               [--parallelism 2 1] [--no-prewarm]
 
 Runs the pipeline with the server's own runner code (LocalRunService +
 SubprocessLocalRunner, real ipykernel kernels) at parallelism 2 and at parallelism 1 and
@@ -9,9 +10,11 @@ prints, per configuration:
 - wall time vs the critical path (A, B|C, D = 3 × sleep; target ≤ 1.15×), and vs the
   measured critical path (the longest chain of actual node durations: scheduling cost);
 - per-node overhead beyond the notebook's own execution (target < 1 s), split into
-  before the runner starts (working dir + interpreter start), inside the runner but outside
-  the cells (engine import, kernel start/stop, writing the notebook), and after it exits
-  (saving outputs, clean-up). Cell execution times come from the executed notebooks.
+  before the runner starts executing (from the node's start: working dir, interpreter and
+  kernel start -- for a prewarmed node only the hand-off), inside the runner but outside
+  the cells (engine, kernel stop, writing the notebook), and after it exits (saving
+  outputs, clean-up); per node too, as node A starts cold (nothing runs before it).
+  Cell execution times come from the executed notebooks.
 """
 from __future__ import annotations
 
@@ -27,6 +30,8 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from traitlets.config import Config  # noqa: E402
 
 from jupyterlab_tekton.models import CreateLocalRun  # noqa: E402
 from jupyterlab_tekton.paths import ServerRoot  # noqa: E402
@@ -77,11 +82,14 @@ def cell_seconds(executed: Path) -> float:
     return total
 
 
-async def run_once(parallelism: int, sleep: float, python: str) -> dict:
+async def run_once(parallelism: int, sleep: float, python: str, prewarm: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="tekton-bench-") as tmp:
         root = Path(tmp)
         request = make_project(root, sleep)
-        service = LocalRunService(root=ServerRoot(root), runs_root="runs", max_parallelism=parallelism, python=python)
+        config = Config({"SubprocessLocalRunner": {"prewarm": prewarm}})
+        service = LocalRunService(root=ServerRoot(root), runs_root="runs", max_parallelism=parallelism,
+                                  python=python, config=config)
+        load = os.getloadavg()[0]
         record, values = service.create(request)
         runner = service.runner_for(record, request.ir, values)
         t0 = time.monotonic()
@@ -107,6 +115,7 @@ async def run_once(parallelism: int, sleep: float, python: str) -> dict:
             covered += max(0.0, s1 - max(s0, last))
             last = max(last, s1)
         return {
+            "load": load,
             "idle": wall - covered,
             "wall": wall,
             "critical_nominal": 3 * sleep,
@@ -131,9 +140,17 @@ def report(label: str, runs: list[dict], sleep: float) -> None:
     print(f"  time with no node running {idle:6.2f} s   (the scheduler's own cost: start, hand-offs, finish)")
     print(f"  cell execution per node   {cells:6.2f} s")
     print(f"  overhead per node         {statistics.median(overheads):6.2f} s (max {max(overheads):.2f})   (target < 1 s)")
-    print(f"    before runner (workdir, interpreter start)  {parts['before']:.2f} s")
-    print(f"    runner outside cells (engine, kernel)        {parts['runner']:.2f} s")
+    print(f"    before execution (cold: kernel start; warm: hand-off)  {parts['before']:.2f} s")
+    print(f"    runner outside cells (kernel stop, notebook)  {parts['runner']:.2f} s")
     print(f"    after runner (outputs, clean-up)             {parts['after']:.2f} s")
+    print("  per node (medians)        duration  cells  overhead  before  runner  after")
+    for task in "abcd":
+        row = {k: statistics.median(r["nodes"][task][k] for r in runs) for k in ("duration", "cells", "before", "runner", "after")}
+        note = "  (cold: starts with the run)" if task == "a" else ""
+        print(f"    {task.upper()}                       {row['duration']:6.2f}  {row['cells']:5.2f}  {row['duration'] - row['cells']:8.2f}"
+              f"  {row['before']:6.2f}  {row['runner']:6.2f}  {row['after']:5.2f}{note}")
+    print("  wall per run              " + "  ".join(f"{r['wall']:.2f}" for r in runs)
+          + "   (load average at each start: " + " ".join(f"{r['load']:.1f}" for r in runs) + ")")
 
 
 async def main() -> None:
@@ -142,14 +159,16 @@ async def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--engine", help="force the runner's engine (TEKTON_ENGINE), e.g. nbclient")
     parser.add_argument("--python", default=sys.executable, help="interpreter of the nodes (TektonApp.python_executable)")
+    parser.add_argument("--parallelism", type=int, nargs="+", default=[2, 1])
+    parser.add_argument("--no-prewarm", action="store_true", help="start each node's runner and kernel only when it runs")
     args = parser.parse_args()
     if args.engine:
         os.environ["TEKTON_ENGINE"] = args.engine
     print(f"diamond A -> (B, C) -> D, each notebook sleeps {args.sleep:g} s; {os.cpu_count()} CPUs; nodes run by {args.python}")
     print("load average at start: %.2f %.2f %.2f (other processes compete for the CPUs)" % os.getloadavg())
-    for parallelism in (2, 1):
-        runs = [await run_once(parallelism, args.sleep, args.python) for _ in range(args.repeat)]
-        report(f"parallelism {parallelism}", runs, args.sleep)
+    for parallelism in args.parallelism:
+        runs = [await run_once(parallelism, args.sleep, args.python, not args.no_prewarm) for _ in range(args.repeat)]
+        report(f"parallelism {parallelism}{', no prewarm' if args.no_prewarm else ''}", runs, args.sleep)
     print("\nload average at end: %.2f %.2f %.2f" % os.getloadavg())
 
 
