@@ -193,6 +193,7 @@ function RunDetail({
               <span className="jp-tekton-RunsPanel-duration">
                 {formatDuration(runDuration({ ...node, status: node.status }))}
               </span>
+              {hasLog(node) && (
               <button
                 className="jp-tekton-RunsPanel-linkButton"
                 data-testid="run-node-log-toggle"
@@ -201,6 +202,7 @@ function RunDetail({
               >
                 {trans.__('Log')}
               </button>
+              )}
               {node.notebook_path && (
                 <button
                   className="jp-tekton-RunsPanel-linkButton"
@@ -235,4 +237,9 @@ function formatStart(iso: string | null): string {
   }
   const today = new Date().toDateString() === date.toDateString();
   return today ? date.toLocaleTimeString() : date.toLocaleString();
+}
+
+/** Nodes that never started (pending, skipped) have no log to read. */
+function hasLog(node: Tekton.IDescribeNode): boolean {
+  return !!node.log_path || !!node.started || !['pending', 'skipped'].includes(node.status);
 }
