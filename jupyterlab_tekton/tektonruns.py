@@ -377,7 +377,14 @@ class TektonRunService:
     async def delete(self, config: str, name: str) -> None:
         rc = self._config(config)
         cluster = self.cluster(rc)
-        pipeline_run = await asyncio.to_thread(cluster.get_pipeline_run, name)
+        try:
+            pipeline_run = await asyncio.to_thread(cluster.get_pipeline_run, name)
+        except NotFound:
+            submission = self._submission(config, name)
+            if submission is not None and submission.progress.state == UploadState.failed:
+                del self.submissions[(config, name)]  # a failed submit: dismissed
+                return
+            raise
         self._check_ours(pipeline_run, config)
         status, _ = run_status(pipeline_run)
         if status not in FINISHED_RUN:

@@ -279,6 +279,10 @@ async def test_upload_failure_deletes_the_pending_run_and_says_why(jp_fetch, jp_
     assert [pr["metadata"]["name"] for pr in cluster.pipeline_runs(namespace)] == []
     listed = await fetch_json(jp_fetch, "tekton", "runs", params={"runtime_config": "testcluster"})
     assert [(r["id"], r["status"]) for r in listed["runs"]] == [(name, "failed")]
+    # Deleting it dismisses the failure.
+    await jp_fetch(*run_path("testcluster", name), method="DELETE")
+    listed = await fetch_json(jp_fetch, "tekton", "runs", params={"runtime_config": "testcluster"})
+    assert listed["runs"] == []
 
 
 async def test_connection_check_passes_for_the_test_cluster(jp_fetch, cluster, namespace, runtime_config):
