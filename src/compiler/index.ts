@@ -15,7 +15,7 @@ import type { ICompileOptions, ICompileResult } from './types';
 export * from './types';
 export { DEFAULT_GPU_RESOURCE, DEFAULT_PIPELINE_TIMEOUT, DEFAULT_STORAGE, DEFAULT_TRANSFER_IMAGE } from './options';
 export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PIPELINE_LABEL, toTektonYaml } from './tekton';
-export { MAX_OBJECT_BYTES } from './size';
+export { EMBEDDED_RUN_SAFE_BYTES, MAX_OBJECT_BYTES } from './size';
 export { RUNNER_KEY, SOURCES_PREFIX } from './steps';
 export { toMultiDocumentYaml, toYaml } from './yaml';
 
@@ -44,9 +44,9 @@ export function compile(document: IPipelineFlowDocument, options: ICompileOption
       return { pipelineRun: null, documents: [], yaml: '', uploads: buildUploads(ir), ir, diagnostics: unique };
     }
     const documents = buildTektonObjects(ir, resolved.tekton);
-    const oversized = checkObjectSizes(documents, ir, resolved.maxObjectBytes);
-    if (oversized.length) {
-      return Private.blocked([...unique, ...oversized]);
+    const sizeDiagnostics = checkObjectSizes(documents, ir, resolved.maxObjectBytes);
+    if (sizeDiagnostics.some(d => d.severity === 'error')) {
+      return Private.blocked([...unique, ...sizeDiagnostics]);
     }
     return {
       pipelineRun: documents[documents.length - 1],
@@ -54,7 +54,7 @@ export function compile(document: IPipelineFlowDocument, options: ICompileOption
       yaml: toTektonYaml(documents),
       uploads: buildUploads(ir),
       ir,
-      diagnostics: unique
+      diagnostics: [...unique, ...sizeDiagnostics]
     };
   } catch (error) {
     // Not expected: a compiler bug must still not take the editor down.

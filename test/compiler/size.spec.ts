@@ -1,4 +1,4 @@
-import { compile, MAX_OBJECT_BYTES } from '../../src/compiler';
+import { compile, EMBEDDED_RUN_SAFE_BYTES, MAX_OBJECT_BYTES } from '../../src/compiler';
 import { makeDocument, randomDag } from './generate';
 import { STORAGE } from './helpers';
 
@@ -22,6 +22,20 @@ describe('size of large pipelines', () => {
     console.log(`1000 nodes: YAML ${yamlBytes} bytes, JSON ${jsonBytes} bytes`);
     expect(yamlBytes).toBeLessThan(MIB);
     expect(jsonBytes).toBeLessThan(MIB);
+  });
+
+  it('warns that a 1000-node embedded PipelineRun is too large to run (status copy), not as separate objects', () => {
+    const embedded = compile(randomDag(1000), STORAGE);
+    const jsonBytes = Buffer.byteLength(JSON.stringify(embedded.pipelineRun));
+    console.log(`1000 nodes embedded: ${jsonBytes} bytes as JSON`);
+    expect(jsonBytes).toBeGreaterThan(EMBEDDED_RUN_SAFE_BYTES);
+    const warning = embedded.diagnostics.find(d => d.code === 'status-too-large');
+    expect(warning).toMatchObject({ severity: 'warning' });
+    expect(warning!.message).toContain(`(${jsonBytes} bytes as JSON)`);
+    expect(warning!.message).toContain('--separate');
+    const separate = compile(randomDag(1000), { ...STORAGE, separateObjects: true });
+    expect(separate.diagnostics.map(d => d.code)).not.toContain('status-too-large');
+    expect(compile(randomDag(100), STORAGE).diagnostics.map(d => d.code)).not.toContain('status-too-large');
   });
 
   it('a 5000-node pipeline compiles (with the size check off); the step scripts appear once, not per task', () => {
