@@ -328,6 +328,7 @@ export function ConfigEditor(props: {
       <form
         className={`${PANEL_CLASS}-form`}
         autoComplete="off"
+        noValidate
         onSubmit={event => {
           event.preventDefault();
           void save();
