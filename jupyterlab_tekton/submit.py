@@ -16,8 +16,8 @@ run's files live under `<bucket>/<ir.name>/<run id>/`. So:
 4. `start()` removes the pending status with a JSON patch that first `test`s it is still
    pending, so a run cancelled during the upload stays cancelled.
 
-When the upload fails, `abandon()` deletes the pending PipelineRun, and the error says
-what failed. `Resubmission` (rerun) is the same with the old run's spec and a copy of the
+`finish()` runs 3 and 4: when the upload fails, `abandon()` deletes the pending
+PipelineRun and the error says what failed (a user's cancel keeps it, cancelled). `Resubmission` (rerun) is the same with the old run's spec and a copy of the
 old run's files instead of the uploads.
 """
 from __future__ import annotations
@@ -107,10 +107,6 @@ class Submission:
     def run_prefix(self) -> str:
         assert self.name, "the PipelineRun has not been created yet"
         return f"{self.pipeline_name}/{self.name}"
-
-    @property
-    def artifacts_uri(self) -> str:
-        return f"s3://{self.storage.bucket}/{self.run_prefix}/"
 
     # ---- 1. prepare -----------------------------------------------------------------
 
@@ -268,13 +264,6 @@ class Submission:
             e.args = (e.message,)
             raise
         return self.start()
-
-    def run(self) -> dict:
-        """prepare → create → upload → start, synchronously (the CLI); returns the created run."""
-        self.prepare()
-        self.create()
-        self.finish()
-        return self.created or {}
 
 
 class Resubmission(Submission):
