@@ -242,6 +242,8 @@ def test_prewarm_starts_the_kernel_then_waits_for_the_signal(workdir, tmp_path):
     assert proc.wait(60) == 0, proc.stdout.read()
     nb, status, log = load_outputs(artifacts, "nb.ipynb")
     assert stream_text(code_cells(nb)[-1]) == "%d 5 from upstream imported\n" % kernel_pid
+    # The silent cache invalidation before the notebook does not count as an execution.
+    assert [c["execution_count"] for c in code_cells(nb)] == [1, 2, 3]
     assert status["engine"] == "jupyter_client" and status["exit_code"] == 0
     started = datetime.strptime(status["started"], "%Y-%m-%dT%H:%M:%S.%fZ")
     assert (started - datetime.fromtimestamp(signalled, timezone.utc).replace(tzinfo=None)).total_seconds() > -0.5

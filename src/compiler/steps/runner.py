@@ -610,6 +610,8 @@ class Kernel:
         from jupyter_client.blocking.client import BlockingKernelClient
 
         client = BlockingKernelClient()
+        # The kernel binds its ports while we connect: retry every 10 ms, not zmq's 100 ms.
+        client.context.setsockopt(zmq.RECONNECT_IVL, 10)
         client.load_connection_info(self.info)
         client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=True)
         self.client = client
@@ -617,25 +619,26 @@ class Kernel:
         self.poller.register(client.shell_channel.socket, zmq.POLLIN)
         self.poller.register(client.iopub_channel.socket, zmq.POLLIN)
         deadline = time.monotonic() + timeout
+        msg_id, asked, reply, replied_at, idle = client.kernel_info(), time.monotonic(), None, None, False
         while True:
-            # Replies to a request whose IOPub messages were missed (subscription not
-            # yet live) do not count: ask again.
-            msg_id = client.kernel_info()
-            reply, idle, asked = None, False, time.monotonic()
-            while not (reply and idle) and time.monotonic() - asked < (1.0 if reply is None else 0.5):
-                for channel, msg in self.receive(0.05):
-                    if msg["parent_header"].get("msg_id") != msg_id:
-                        continue
-                    if channel == "shell":
-                        reply = msg
-                    elif msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle":
-                        idle = True
+            for channel, msg in self.receive(0.02):
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if channel == "shell":
+                    reply, replied_at = msg, time.monotonic()
+                elif msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle":
+                    idle = True
             if reply and idle:
                 self.language_info = reply["content"].get("language_info")
                 return
+            waited = time.monotonic()
+            # A reply whose IOPub messages went missing (subscription not live yet), or
+            # no reply for a while: ask again.
+            if (reply and waited - replied_at > 0.05) or (not reply and waited - asked > 1.0):
+                msg_id, asked, reply, idle = client.kernel_info(), waited, None, False
             if not self.alive():
                 raise RunnerError("the %s kernel exited while starting (exit code %s)" % (self.name, self.proc.returncode))
-            if time.monotonic() > deadline:
+            if waited > deadline:
                 raise RunnerError("the %s kernel did not answer within %d s" % (self.name, timeout))
 
     def receive(self, timeout):
@@ -949,7 +952,7 @@ class Plan:
         self.engine, self.kernel_name, self.kernel = engine, kernel_name, kernel
 
 
-def plan_notebook(env, workdir, rel, log, warm=None):
+def plan_notebook(env, workdir, rel, warm=None):
     """Reads the notebook, chooses the engine and starts (or adopts the prewarmed) kernel."""
     nb = read_notebook(workdir, rel)
     language = notebook_language(nb)
@@ -980,7 +983,7 @@ def plan_notebook(env, workdir, rel, log, warm=None):
 
 
 def run_notebook(env, workdir, rel, out_path, log, status, warm=None):
-    plan = plan_notebook(env, workdir, rel, log, warm)
+    plan = plan_notebook(env, workdir, rel, warm)
     engine, nb, values = plan.engine, plan.nb, plan.values
     status["engine"] = engine
     status["kernel"] = plan.kernel_name if engine in KERNEL_ENGINES else None
@@ -1077,7 +1080,7 @@ def prewarm(env, workdir, rel, kind, log):
         return warm
     t0 = time.monotonic()
     try:
-        plan = plan_notebook(env, workdir, rel, log)  # also imports the engine's modules
+        plan = plan_notebook(env, workdir, rel)  # also imports the engine's modules
         if plan.kernel is not None:
             warm.kernel, warm.kernel_name = plan.kernel, plan.kernel_name
             plan.kernel.connect()
