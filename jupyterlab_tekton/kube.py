@@ -435,7 +435,8 @@ def api_error(error, action: Action, cluster: TektonCluster) -> TektonError:
     ns = cluster.namespace
     extra = {"api_status": status, "api_reason": api_reason, "api_message": api_message}
     said = f" Kubernetes said: {api_message}" if api_message else ""
-    admission = "admission webhook" in api_message or "denied the request" in api_message
+    # Webhooks: 'admission webhook "x" denied the request'; ValidatingAdmissionPolicy: '… denied request'.
+    admission = any(t in api_message for t in ("admission webhook", "denied the request", "denied request"))
     kind = action.kind
 
     if admission and status in (400, 403, 422, 500):

@@ -2,9 +2,11 @@
 - a ServiceAccount with a real token and no RBAC binding (403),
 - a second, bare kube-apiserver without Tekton's CRDs (Tekton not installed),
 - a port where nothing listens (cluster unreachable),
+- the API server's own refusals: invalid object (422), name taken (409), a ValidatingAdmissionPolicy,
 - requests the server refuses before touching the cluster (400)."""
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import socket
@@ -186,3 +188,67 @@ async def test_tekton_endpoints_refuse_unauthenticated_requests(jp_fetch, method
     with pytest.raises(HTTPClientError) as info:  # an empty Authorization header: no credentials
         await jp_fetch(*path.split("/"), method=method, headers={"Authorization": ""}, **kwargs)
     assert info.value.code == 403
+
+
+async def test_api_server_refusals_invalid_conflict_and_admission_policy(
+    jp_fetch, jp_root_dir, tmp_path, cluster, minio, namespace, runtime_config
+):
+    await create_config(jp_fetch, runtime_config)
+    write_pipeline(jp_root_dir / "p.pipeline", [{"label": "a", "file": "a.ipynb"}])
+
+    # The API server's own validation (422): a name Kubernetes does not accept.
+    body = compile_for(jp_root_dir, "p.pipeline", tmp_path / "c", runtime_config)
+    body["documents"][-1]["metadata"]["generateName"] = "Not_A_Name-"
+    status, error = await submit_status(jp_fetch, body)
+    assert (status, error["reason"]) == (400, "kube_invalid"), error
+    assert error["message"].startswith("Kubernetes rejected the PipelineRun as invalid. Kubernetes said: ")
+    assert "metadata.generateName" in error["details"]["api_message"] and error["details"]["api_status"] == 422
+
+    # A fixed run name (compile --name) submitted twice (409).
+    fixed = compile_for(jp_root_dir, "p.pipeline", tmp_path / "fixed", runtime_config, "--name", "fixed-run")
+    first = await fetch_json(jp_fetch, "tekton", "runs", "tekton", method="POST", body=fixed)
+    assert first["id"] == "fixed-run"
+    status, error = await submit_status(jp_fetch, fixed)
+    assert (status, error["reason"]) == (409, "kube_conflict"), error
+    assert "already exists" in error["details"]["api_message"]
+
+    # An admission policy of the cluster (a real ValidatingAdmissionPolicy, no webhook needed).
+    from kubernetes import client
+
+    admission = client.AdmissionregistrationV1Api(cluster.api)
+    name = f"deny-{namespace}"
+    admission.create_validating_admission_policy({
+        "apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicy", "metadata": {"name": name},
+        "spec": {
+            "failurePolicy": "Fail",
+            "matchConstraints": {"resourceRules": [{"apiGroups": ["tekton.dev"], "apiVersions": ["*"],
+                                                    "operations": ["CREATE"], "resources": ["pipelineruns"]}]},
+            "validations": [{"expression": "!has(object.spec.timeouts)",
+                             "message": "PipelineRuns here must not set their own timeouts"}],
+        },
+    })
+    try:
+        admission.create_validating_admission_policy_binding({
+            "apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicyBinding",
+            "metadata": {"name": name},
+            "spec": {"policyName": name, "validationActions": ["Deny"],
+                     "matchResources": {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": namespace}}}},
+        })
+        body = compile_for(jp_root_dir, "p.pipeline", tmp_path / "again", runtime_config)  # sets timeouts
+        deadline = time.monotonic() + 30
+        while True:  # the policy takes effect within a second or two
+            try:
+                created = await fetch_json(jp_fetch, "tekton", "runs", "tekton", method="POST", body=body)
+            except Exception as e:  # noqa: BLE001
+                status, error = e.code, json.loads(e.response.body)
+                break
+            cluster.custom.delete_namespaced_custom_object("tekton.dev", "v1", namespace, "pipelineruns", created["id"])
+            assert time.monotonic() < deadline, "the admission policy never took effect"
+            await asyncio.sleep(0.5)
+        assert (status, error["reason"]) == (400, "admission_denied"), error
+        assert error["message"].startswith("The cluster's admission control rejected the PipelineRun.")
+        assert "PipelineRuns here must not set their own timeouts" in error["message"]
+    finally:
+        admission.delete_validating_admission_policy_binding(name)
+        admission.delete_validating_admission_policy(name)
+    assert [pr["metadata"]["name"] for pr in cluster.pipeline_runs(namespace)] == ["fixed-run"]
