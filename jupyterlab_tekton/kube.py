@@ -470,6 +470,9 @@ def api_error(error, action: Action, cluster: TektonCluster) -> TektonError:
                 reason="namespace_not_found", property="namespace", **extra,
             )
         return NotFound(f"Not found: {action.describe(ns)}.{said}", reason="kube_not_found", **extra)
+    if status == 409 and api_reason == "AlreadyExists":
+        return Conflict(f"A {kind} named '{action.name or details.get('name')}' already exists in namespace '{ns}'; "
+                        "use another name, or none so that Kubernetes generates one.", reason="kube_conflict", **extra)
     if status == 409:
         return Conflict(f"Cannot {action.describe(ns)}: it conflicts with the cluster's state.{said}",
                         reason="kube_conflict", **extra)

@@ -210,6 +210,7 @@ async def test_api_server_refusals_invalid_conflict_and_admission_policy(
     assert first["id"] == "fixed-run"
     status, error = await submit_status(jp_fetch, fixed)
     assert (status, error["reason"]) == (409, "kube_conflict"), error
+    assert error["message"].startswith(f"A PipelineRun named 'fixed-run' already exists in namespace '{namespace}'")
     assert "already exists" in error["details"]["api_message"]
 
     # An admission policy of the cluster (a real ValidatingAdmissionPolicy, no webhook needed).
@@ -252,3 +253,16 @@ async def test_api_server_refusals_invalid_conflict_and_admission_policy(
         admission.delete_validating_admission_policy_binding(name)
         admission.delete_validating_admission_policy(name)
     assert [pr["metadata"]["name"] for pr in cluster.pipeline_runs(namespace)] == ["fixed-run"]
+
+
+async def test_rejected_credentials_are_a_clear_403(jp_fetch, tmp_path, cluster, runtime_config):
+    admin = __import__("yaml").safe_load(cluster.kubeconfig.read_text())["clusters"][0]["cluster"]
+    kubeconfig = write_kubeconfig(tmp_path / "expired.kubeconfig", admin["server"], admin["certificate-authority"], "expired-token-0123")
+    await create_config(jp_fetch, {**runtime_config, "name": "expired", "kubeconfig": str(kubeconfig)})
+    listed = await fetch_json(jp_fetch, "tekton", "runs", params={"runtime_config": "expired"})
+    [problem] = listed["errors"]
+    assert problem["reason"] == "kube_unauthorized"
+    assert problem["message"].startswith(f"The Kubernetes API server at {admin['server']} did not accept the credentials")
+    assert "expired-token-0123" not in json.dumps(listed)
+    check = await fetch_json(jp_fetch, "tekton", "runtime-configs", "expired", "test", method="POST")
+    assert check["kubernetes"]["ok"] is False and "did not accept the credentials" in check["kubernetes"]["message"]
