@@ -9,7 +9,9 @@ module.exports = {
   // Never open the HTML report: a waiting report server would hang a headless run.
   reporter: [['list'], ['html', { open: 'never' }]],
   testDir: './tests',
-  outputDir: './test-results',
+  // Several people may run the suite at once on one machine: give each run its own port
+  // (TEKTON_UI_TEST_PORT) and output folder (TEKTON_UI_TEST_OUTPUT).
+  outputDir: process.env.TEKTON_UI_TEST_OUTPUT || './test-results',
   // One JupyterLab, one worker: the machine has 2 cores and tests share the server.
   workers: 1,
   retries: process.env.CI ? 1 : 0,
@@ -34,7 +36,8 @@ module.exports = {
     command: 'jupyter lab --config jupyter_server_test_config.py',
     url: `${baseURL}/lab`,
     timeout: 120 * 1000,
-    reuseExistingServer: !process.env.CI,
+    // A server left by another run would die with that run: start our own unless asked.
+    reuseExistingServer: process.env.TEKTON_UI_TEST_REUSE_SERVER === '1',
     stdout: 'ignore',
     stderr: 'pipe'
   }

@@ -333,7 +333,7 @@ export class PipelineEditorHelper {
 
   /**
    * Screenshot of the current view for a person to look at (under
-   * `test-results/screenshots/`, attached to the report) with the volatile parts masked;
+   * `<output dir>/screenshots/`, default `test-results/screenshots/`; attached to the report) with the volatile parts masked;
    * asserts that the editor follows the JupyterLab theme: canvas background dark in a dark
    * theme and light in a light one, and node labels readable (contrast ≥ 4.5:1).
    */
@@ -342,7 +342,7 @@ export class PipelineEditorHelper {
     const theme = dark ? 'dark' : 'light';
     // Let transitions (selection, theme switch) settle.
     await this.page.waitForTimeout(300);
-    const file = path.join(__dirname, '..', 'test-results', 'screenshots', `${name}-${theme}.png`);
+    const file = path.join(testInfo.project.outputDir, 'screenshots', `${name}-${theme}.png`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const image = await this.page.screenshot({
       path: file,
