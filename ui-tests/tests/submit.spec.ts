@@ -1,0 +1,162 @@
+// Issue 7: create a runtime configuration in the UI, submit a pipeline to the test cluster
+// (real kube-apiserver + Tekton controller + kwok, see tools/testcluster/README.md) with
+// uploads to a real MinIO, and follow the run in the Runs panel until it succeeded.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { expect, test } from '../helpers/fixtures';
+import { notebookText } from '../helpers/pipelines';
+import { IRunNodeSpec, RunRow, runPipelineText, uniqueSuffix } from '../helpers/RunsHelper';
+
+const REPO = path.resolve(__dirname, '..', '..');
+const NAMESPACE_SCRIPT = path.resolve(__dirname, '..', 'fixtures', 'runs', 'namespace.py');
+const BASE_URL = `http://127.0.0.1:${process.env.TEKTON_UI_TEST_PORT || '8888'}`;
+const DASHBOARD = 'https://dashboard.example.test/tekton/';
+
+interface IInfra {
+  kubeconfig: string;
+  namespace: string;
+  clusterStartedHere: boolean;
+  minioState: string;
+  s3: Record<string, string>;
+  configName: string;
+}
+
+let infra: IInfra | null = null;
+
+function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, timeout = 120_000): string {
+  return execFileSync(cmd, args, {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    encoding: 'utf-8',
+    timeout,
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+}
+
+function testcluster(command: string): string {
+  return sh(path.join(REPO, 'scripts', 'testcluster'), [command], {}, 300_000);
+}
+
+/** `export A=b` lines → { A: 'b' }. */
+function exportsOf(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const m of text.matchAll(/^export (\w+)=(.*)$/gm)) {
+    env[m[1]] = m[2];
+  }
+  return env;
+}
+
+const NODES: IRunNodeSpec[] = [
+  { id: 'prepare', filename: 'prepare.ipynb', x: 40, y: 120, outputs: ['data.txt'], runtimeImage: 'python:3.12-slim' },
+  { id: 'train', filename: 'train.ipynb', x: 320, y: 120, after: ['prepare'], runtimeImage: 'python:3.12-slim' }
+];
+
+test.describe('submit to Tekton', () => {
+  test.beforeAll(async () => {
+    // Building the cluster from scratch takes far longer; here it is only started.
+    test.setTimeout(300_000);
+    let clusterStartedHere = false;
+    try {
+      testcluster('status');
+    } catch {
+      testcluster('up');
+      clusterStartedHere = true;
+    }
+    const kubeconfig = exportsOf(testcluster('env')).KUBECONFIG;
+    const namespace = `ui-submit-${uniqueSuffix()}`;
+    sh('python3', [NAMESPACE_SCRIPT, kubeconfig, 'create', namespace]);
+    // A MinIO of our own (fresh state dir, free port), stopped and purged in afterAll.
+    const minioState = fs.mkdtempSync(path.join(os.tmpdir(), 'tekton-ui-minio-'));
+    const s3 = exportsOf(
+      sh('sh', [path.join(REPO, 'scripts', 'minio'), 'start'], { MINIO_STATE_DIR: minioState }, 600_000)
+    );
+    infra = { kubeconfig, namespace, clusterStartedHere, minioState, s3, configName: `ui-${uniqueSuffix()}` };
+  });
+
+  test.afterAll(async () => {
+    if (!infra) {
+      return;
+    }
+    // The server keeps runtime configurations in the user's Jupyter data dir: remove ours.
+    await fetch(`${BASE_URL}/tekton/runtime-configs/${infra.configName}`, { method: 'DELETE' }).catch(() => undefined);
+    sh('python3', [NAMESPACE_SCRIPT, infra.kubeconfig, 'delete', infra.namespace]);
+    sh('sh', [path.join(REPO, 'scripts', 'minio'), 'stop', '--purge'], { MINIO_STATE_DIR: infra.minioState });
+    if (infra.clusterStartedHere) {
+      testcluster('down');
+    }
+  });
+
+  test.setTimeout(240_000);
+
+  test('a runtime configuration made in the UI submits the pipeline; the run succeeds in the Runs panel', async ({
+    page,
+    editor,
+    tmpPath
+  }) => {
+    const { kubeconfig, namespace, s3, configName } = infra!;
+
+    // 1. A runtime configuration, through the right sidebar's form.
+    await page.sidebar.openTab('jp-tekton-runtime-configs');
+    const panel = page.locator('[data-testid="runtime-configs"]');
+    await expect(panel).toBeVisible();
+    await panel.locator('[data-testid="runtime-config-new"]').click();
+    const form = page.locator('[data-testid="runtime-config-form"]');
+    await expect(form).toBeVisible();
+    const field = (name: string) => form.locator(`#jp-tekton-runtime-config_${name}`);
+    const values: Record<string, string> = {
+      name: configName,
+      display_name: `UI test ${configName}`,
+      kubeconfig,
+      namespace,
+      service_account: 'default',
+      // As the (kwok) pods would reach it, and as this server does.
+      storage_endpoint: 'http://minio.minio.svc:9000',
+      storage_server_endpoint: s3.TEKTON_S3_ENDPOINT,
+      bucket: s3.TEKTON_S3_BUCKET,
+      storage_secret_name: 'object-storage',
+      default_runtime_image: 'python:3.12-slim',
+      transfer_image: 'minio/mc:latest',
+      dashboard_url: DASHBOARD
+    };
+    for (const [name, value] of Object.entries(values)) {
+      await field(name).fill(value);
+    }
+    await field('credentials_mode').selectOption('keys');
+    await field('access_key_id').fill(s3.AWS_ACCESS_KEY_ID);
+    await field('secret_access_key').fill(s3.AWS_SECRET_ACCESS_KEY);
+    await form.locator('[data-testid="runtime-config-save"]').click();
+    await expect(form).toHaveCount(0);
+    await expect(panel.locator(`[data-testid="runtime-config-item"][data-name="${configName}"]`)).toBeVisible();
+
+    // 2. A pipeline, opened, its configuration picked, submitted.
+    const name = `submit-${uniqueSuffix()}`;
+    await editor.writeFile(
+      'prepare.ipynb',
+      notebookText(['from pathlib import Path\nPath("data.txt").write_text("1 2 3")'])
+    );
+    await editor.writeFile('train.ipynb', notebookText(['print(open("data.txt").read())']));
+    await editor.writeFile(`${name}.pipeline`, runPipelineText(name, NODES));
+    await page.filebrowser.refresh();
+    await editor.openPipeline(`${tmpPath}/${name}.pipeline`, { nodes: 2, links: 1 });
+    const picker = page.locator('select[data-testid="runtime-config-picker"]').filter({ visible: true });
+    await picker.selectOption(configName);
+    const submit = page.locator('.jp-Toolbar-item[data-jp-item-name="submit"]').filter({ visible: true });
+    await submit.click();
+    await expect(editor.toast(/Submitted .* to namespace/)).toBeVisible({ timeout: 60_000 });
+
+    // 3. The run in the Runs panel: a Tekton run that kwok's pods carry to succeeded.
+    await editor.openRunsPanel();
+    const rows = editor.runRows(name).and(page.locator('[data-backend="tekton"]'));
+    await expect(rows).toHaveCount(1, { timeout: 30_000 });
+    await expect(rows).toHaveAttribute('data-status', 'succeeded', { timeout: 180_000 });
+    const run = new RunRow(page, rows);
+    await run.expand();
+    for (const node of NODES) {
+      await expect(run.node(node.id)).toHaveAttribute('data-status', 'succeeded');
+    }
+    const dashboard = rows.locator('[data-testid="run-dashboard-link"]');
+    await expect(dashboard).toHaveAttribute('href', new RegExp(`^${DASHBOARD.replace(/[.]/g, '\\.')}.*${namespace}`));
+  });
+});
