@@ -34,7 +34,7 @@ ROUTES = [
 async def test_extension_is_loaded_with_its_routes(jp_serverapp, jp_fetch):
     assert "jupyterlab_tekton" in jp_serverapp.extension_manager.extensions
     info = await fetch_json(jp_fetch, "tekton", "info")
-    assert info["backends"] == ["local"]
+    assert info["backends"] == ["local", "tekton"]
     assert info["runs_root"] == "pipeline-runs"
     assert info["max_parallelism"] == 2  # from conftest, through the TektonApp traitlet
     assert info["python"] == sys.executable
