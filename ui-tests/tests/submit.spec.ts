@@ -128,7 +128,14 @@ test.describe('submit to Tekton', () => {
     await field('secret_access_key').fill(s3.AWS_SECRET_ACCESS_KEY);
     await form.locator('[data-testid="runtime-config-save"]').click();
     await expect(form).toHaveCount(0);
-    await expect(panel.locator(`[data-testid="runtime-config-item"][data-name="${configName}"]`)).toBeVisible();
+    const item = panel.locator(`[data-testid="runtime-config-item"][data-name="${configName}"]`);
+    await expect(item).toBeVisible();
+    // The keys are stored, never shown (nor sent back by the server).
+    await expect(item.locator('[data-testid="runtime-config-keys"]')).toHaveText('stored: set');
+    await expect(item).not.toContainText(s3.AWS_SECRET_ACCESS_KEY);
+    const described = await page.request.get(`/tekton/runtime-configs/${configName}`);
+    expect(described.ok()).toBe(true);
+    expect(await described.text()).not.toContain(s3.AWS_SECRET_ACCESS_KEY);
 
     // 2. A pipeline, opened, its configuration picked, submitted.
     const name = `submit-${uniqueSuffix()}`;
