@@ -1,6 +1,7 @@
 /**
  * The Runs sidebar: every run the server knows (local and Tekton), newest first, with
- * state, start and duration; Cancel for runs in progress; the selected run's nodes with
+ * state, start and duration; Cancel for runs in progress, Rerun for finished Tekton runs,
+ * the upload progress of a Tekton run just submitted; the selected run's nodes with
  * their log, executed notebook and run folder. It renders the `RunsModel` only.
  */
 import { ReactWidget } from '@jupyterlab/apputils';
@@ -22,6 +23,8 @@ export interface IRunsPanelActions {
   openFolder(path: string): void;
   /** Report a failed action. */
   notifyError(message: string): void;
+  /** Report a successful action (e.g. the name of a rerun). */
+  notifySuccess(message: string): void;
 }
 
 export class RunsPanel extends ReactWidget {
@@ -68,6 +71,18 @@ export function RunsView({ model, actions, trans }: IRunsViewProps): JSX.Element
       await model.cancel(run);
     } catch (reason) {
       actions.notifyError(trans.__('Could not cancel %1: %2', run.id, messageOf(reason)));
+    }
+  };
+  const [rerunning, setRerunning] = React.useState<string | null>(null);
+  const rerun = async (run: IRunEntry) => {
+    setRerunning(runKey(run));
+    try {
+      const fresh = await model.rerun(run);
+      actions.notifySuccess(trans.__('Started %1 (rerun of %2)', fresh.id, run.id));
+    } catch (reason) {
+      actions.notifyError(trans.__('Could not rerun %1: %2', run.id, messageOf(reason)));
+    } finally {
+      setRerunning(null);
     }
   };
   const selectedKey = model.selectedKey;
@@ -139,7 +154,22 @@ export function RunsView({ model, actions, trans }: IRunsViewProps): JSX.Element
                     {trans.__('Cancel')}
                   </button>
                 )}
+                {canRerun(run) && (
+                  <button
+                    className="jp-mod-styled jp-tekton-RunsPanel-rerun"
+                    data-testid="run-rerun"
+                    title={trans.__('Run again with the same parameters')}
+                    disabled={rerunning === key}
+                    onClick={e => {
+                      e.stopPropagation();
+                      void rerun(run);
+                    }}
+                  >
+                    {trans.__('Rerun')}
+                  </button>
+                )}
               </div>
+              <UploadProgress upload={model.detail(run)?.upload ?? null} trans={trans} />
               {isSelected && selected && <RunDetail run={selected} model={model} actions={actions} trans={trans} />}
             </li>
           );
@@ -225,6 +255,52 @@ function RunDetail({
       </ul>
     </div>
   );
+}
+
+/** A just-submitted Tekton run's files going to object storage, or why that failed. */
+function UploadProgress({
+  upload,
+  trans
+}: {
+  upload: Tekton.IUploadProgressInfo | null;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  if (!upload || (upload.state !== 'uploading' && upload.state !== 'failed')) {
+    return null;
+  }
+  if (upload.state === 'failed') {
+    return (
+      <div className="jp-tekton-RunsPanel-error" data-testid="run-upload-error">
+        {trans.__('Upload failed: %1', upload.message || trans.__('unknown error'))}
+      </div>
+    );
+  }
+  const total = upload.bytes_total > 0 ? upload.bytes_total : 1;
+  return (
+    <div className="jp-tekton-RunsPanel-upload" data-testid="run-upload" title={upload.current_key ?? undefined}>
+      <span>
+        {trans.__(
+          'uploading %1/%2 files (%3 of %4 MB)',
+          upload.files_done,
+          upload.files_total,
+          formatMB(upload.bytes_done),
+          formatMB(upload.bytes_total)
+        )}
+      </span>
+      <progress data-testid="run-upload-progress" max={total} value={Math.min(upload.bytes_done, total)} />
+    </div>
+  );
+}
+
+function formatMB(bytes: number): string {
+  return (bytes / 1_000_000).toFixed(1);
+}
+
+const RERUNNABLE = new Set(['succeeded', 'failed', 'cancelled', 'timed_out']);
+
+/** Only finished Tekton runs: the server recreates their PipelineRun with the same parameters. */
+function canRerun(run: IRunEntry): boolean {
+  return run.backend === 'tekton' && !!run.runtime_config && RERUNNABLE.has(run.status);
 }
 
 function formatStart(iso: string | null): string {

@@ -37,6 +37,14 @@ export class RunsClient {
     return isTekton(run) ? this.service.cancelTektonRun(run.runtime_config!, run.id) : this.service.cancelRun(run.id);
   }
 
+  /** A new Tekton run with the same spec and parameters (the server copies the PipelineRun). */
+  rerun(run: IRunRef): Promise<IRunDetail> {
+    if (!isTekton(run)) {
+      return Promise.reject(new Error(`run ${run.id} is not a Tekton run: only Tekton runs can be rerun`));
+    }
+    return this.service.rerunTektonRun(run.runtime_config!, run.id);
+  }
+
   log(run: IRunRef, taskName: string, offset: number): Promise<Tekton.INodeLog> {
     return isTekton(run)
       ? this.service.getTektonNodeLog(run.runtime_config!, run.id, taskName, { offset })

@@ -135,6 +135,19 @@ export class RunsModel implements IDisposable {
     await this.refresh();
   }
 
+  /** Rerun a finished Tekton run with the same parameters and select the new run. */
+  async rerun(run: Followed): Promise<IRunDetail> {
+    const fresh = await this.client.rerun(run);
+    this._store(fresh);
+    await this.select({
+      id: fresh.id,
+      backend: fresh.backend ?? run.backend,
+      runtime_config: fresh.runtime_config ?? run.runtime_config,
+      pipeline_path: fresh.pipeline_path || run.pipeline_path
+    });
+    return fresh;
+  }
+
   /** Poll now (e.g. after a user action); resolves when the tick has run. */
   async refresh(): Promise<void> {
     await this._poll.refresh();
@@ -181,6 +194,12 @@ export class RunsModel implements IDisposable {
     const byKey = new Map(this._runs.map(r => [runKey(r), r]));
     const add = (run: Followed | null | undefined) => run && shown.set(runKey(run), run);
     add(this._selected);
+    // Tekton runs still waiting for their upload: the rows show its progress.
+    for (const run of this._runs) {
+      if (run.backend === 'tekton' && (run.status === 'pending' || this._details.get(runKey(run))?.upload)) {
+        add(run);
+      }
+    }
     for (const editor of this._editors) {
       let run = this._followed.get(editor.path);
       if (!run) {

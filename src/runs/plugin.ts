@@ -34,7 +34,8 @@ export const runsPlugin: JupyterFrontEndPlugin<void> = {
       {
         openFile: path => void docManager?.openOrReveal(path),
         openFolder: path => void app.commands.execute('filebrowser:go-to-path', { path }),
-        notifyError: message => void Notification.error(message, { autoClose: false })
+        notifyError: message => void Notification.error(message, { autoClose: false }),
+        notifySuccess: message => void Notification.success(message, { autoClose: 5000 })
       },
       trans
     );

@@ -3,6 +3,7 @@ import { nullTranslator } from '@jupyterlab/translation';
 import * as React from 'react';
 import { RunsModel } from '../../src/runs/model';
 import { RunsView } from '../../src/runs/RunsPanel';
+import { TektonResponseError } from '../../src/services/request';
 import { FakeRunsServer, localRun } from './server';
 
 const server = new FakeRunsServer();
@@ -17,6 +18,7 @@ const trans = nullTranslator.load('jupyterlab_tekton');
 function seed() {
   server.runs.clear();
   server.calls = [];
+  server.rerunError = null;
   const done = localRun('done-1', 'a.pipeline', [{ id: 'n1', task: 'producer', label: 'producer' }]);
   done.status = 'succeeded';
   done.started = '2026-11-26T10:00:00Z';
@@ -41,7 +43,7 @@ function seed() {
 function setup() {
   seed();
   const model = new RunsModel({ auto: false, standby: 'never', interval: 250 });
-  const actions = { openFile: jest.fn(), openFolder: jest.fn(), notifyError: jest.fn() };
+  const actions = { openFile: jest.fn(), openFolder: jest.fn(), notifyError: jest.fn(), notifySuccess: jest.fn() };
   render(<RunsView model={model} actions={actions} trans={trans} />);
   return { model, actions };
 }
@@ -110,6 +112,101 @@ describe('RunsView', () => {
     await model.refresh();
     expect((await screen.findByTestId('runs-error')).textContent).toContain('Failed to fetch');
     server.down = null;
+    model.dispose();
+  });
+
+  it('Rerun is offered on finished Tekton runs only, never on runs in progress or local runs', async () => {
+    seed();
+    const live = localRun('pc-live', 'a.pipeline', [{ id: 'n1', task: 'producer', label: 'producer' }], 'tekton');
+    (live as any).runtime_config = 'dev';
+    live.status = 'running';
+    server.runs.set(live.id, live);
+    const model = new RunsModel({ auto: false, standby: 'never' });
+    const actions = { openFile: jest.fn(), openFolder: jest.fn(), notifyError: jest.fn(), notifySuccess: jest.fn() };
+    render(<RunsView model={model} actions={actions} trans={trans} />);
+    await model.refresh();
+    await screen.findAllByTestId('run-row');
+    const has = (id: string) =>
+      !!within(screen.getAllByTestId('run-row').find(r => r.dataset.runId === id)!).queryByTestId('run-rerun');
+    expect(has('pc-x1')).toBe(true); // failed Tekton run
+    expect(has('pc-live')).toBe(false); // running
+    expect(has('live-2')).toBe(false); // local, running
+    expect(has('done-1')).toBe(false); // local, finished
+    model.dispose();
+  });
+
+  it('Rerun posts …/rerun, selects the new run and names it in a notification', async () => {
+    const { model, actions } = setup();
+    await model.refresh();
+    const row = (await screen.findAllByTestId('run-row')).find(r => r.dataset.runId === 'pc-x1')!;
+    fireEvent.click(within(row).getByTestId('run-rerun'));
+    await waitFor(() => expect(actions.notifySuccess).toHaveBeenCalled());
+    expect(server.calls.filter(c => c.method === 'POST' && c.endPoint === 'runs/tekton/dev/pc-x1/rerun')).toHaveLength(1);
+    const fresh = [...server.runs.keys()].find(id => id.startsWith('pc-x1-r'))!;
+    expect(fresh).toBeDefined();
+    expect(actions.notifySuccess.mock.calls[0][0]).toContain(fresh);
+    expect(model.selectedKey).toBe(`tekton/dev/${fresh}`);
+    await waitFor(() => {
+      const selected = screen.getAllByTestId('run-row').find(r => r.dataset.runId === fresh)!;
+      expect(selected.className).toContain('jp-mod-selected');
+      expect(selected.dataset.status).toBe('pending');
+      expect(within(selected).getByTestId('run-detail')).toBeTruthy();
+    });
+    expect(server.countOf('GET', `runs/tekton/dev/${fresh}`)).toBeGreaterThan(0);
+    expect(actions.notifyError).not.toHaveBeenCalled();
+    model.dispose();
+  });
+
+  it("a failed rerun shows the server's message", async () => {
+    const { model, actions } = setup();
+    server.rerunError = new TektonResponseError({ status: 409, statusText: 'Conflict' } as Response, {
+      message: 'PipelineRun pc-x1 has no stored spec to rerun',
+      reason: 'conflict'
+    } as any);
+    await model.refresh();
+    const row = (await screen.findAllByTestId('run-row')).find(r => r.dataset.runId === 'pc-x1')!;
+    fireEvent.click(within(row).getByTestId('run-rerun'));
+    await waitFor(() => expect(actions.notifyError).toHaveBeenCalled());
+    expect(actions.notifyError.mock.calls[0][0]).toContain('PipelineRun pc-x1 has no stored spec to rerun');
+    expect(actions.notifySuccess).not.toHaveBeenCalled();
+    expect(model.selectedKey).toBeNull();
+    model.dispose();
+  });
+
+  it('a Tekton run being uploaded shows its progress, then a failed upload its message', async () => {
+    seed();
+    const sub = localRun('pc-up', 'a.pipeline', [{ id: 'n1', task: 'producer', label: 'producer' }], 'tekton');
+    (sub as any).runtime_config = 'dev';
+    sub.upload = {
+      state: 'uploading',
+      bytes_done: 2_500_000,
+      bytes_total: 10_000_000,
+      files_done: 3,
+      files_total: 8,
+      current_key: 'producer-consumer/pc-up/data.csv',
+      message: null
+    };
+    server.runs.set(sub.id, sub);
+    const model = new RunsModel({ auto: false, standby: 'never' });
+    const actions = { openFile: jest.fn(), openFolder: jest.fn(), notifyError: jest.fn(), notifySuccess: jest.fn() };
+    render(<RunsView model={model} actions={actions} trans={trans} />);
+    await model.refresh();
+    const rowOf = () => screen.getAllByTestId('run-row').find(r => r.dataset.runId === 'pc-up')!;
+    const bar = (await waitFor(() => within(rowOf()).getByTestId('run-upload-progress'))) as HTMLProgressElement;
+    expect(within(rowOf()).getByTestId('run-upload').textContent).toContain('uploading 3/8 files (2.5 of 10.0 MB)');
+    expect(bar.value / bar.max).toBeCloseTo(0.25);
+    // Progress is read from the run's describe reply (the list has no upload info).
+    expect(server.countOf('GET', 'runs/tekton/dev/pc-up')).toBeGreaterThan(0);
+    // Other rows show none.
+    expect(screen.getAllByTestId('run-upload-progress')).toHaveLength(1);
+
+    sub.upload = { ...sub.upload, state: 'failed', files_done: 5, message: 'S3 AccessDenied: bucket "runs"' };
+    sub.status = 'failed';
+    await model.refresh();
+    await waitFor(() =>
+      expect(within(rowOf()).getByTestId('run-upload-error').textContent).toContain('S3 AccessDenied: bucket "runs"')
+    );
+    expect(within(rowOf()).queryByTestId('run-upload-progress')).toBeNull();
     model.dispose();
   });
 });

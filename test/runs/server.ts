@@ -17,6 +17,8 @@ export class FakeRunsServer {
   calls: ICall[] = [];
   /** When set, every request fails with this error (server gone). */
   down: Error | null = null;
+  /** When set, POST …/rerun fails with this error (e.g. the server's 409 text). */
+  rerunError: Error | null = null;
 
   handle = async (endPoint: string, init: RequestInit = {}): Promise<unknown> => {
     const method = (init.method ?? 'GET').toUpperCase();
@@ -48,6 +50,23 @@ export class FakeRunsServer {
       const run = this.get(decodeURIComponent(m[2]));
       run.status = 'cancelled';
       run.nodes.forEach(n => (n.status = n.status === 'succeeded' ? n.status : 'cancelled'));
+      return run;
+    }
+    if ((m = path.match(/^runs\/tekton\/([^/]+)\/([^/]+)\/rerun$/)) && method === 'POST') {
+      if (this.rerunError) {
+        throw this.rerunError;
+      }
+      // Like the server: a new PipelineRun from the old one's spec, same parameters.
+      const old = this.get(decodeURIComponent(m[2]));
+      const run: Tekton.IDescribeRun = JSON.parse(JSON.stringify(old));
+      run.id = `${old.id}-r${this.runs.size + 1}`;
+      run.status = 'pending';
+      run.message = null;
+      run.started = run.finished = run.duration_seconds = null;
+      run.created = new Date().toISOString();
+      run.upload = null;
+      run.nodes.forEach(n => Object.assign(n, { status: 'pending', started: null, finished: null, message: null }));
+      this.runs.set(run.id, run);
       return run;
     }
     if ((m = path.match(/^runs\/(?:tekton\/([^/]+)\/)?([^/]+)\/nodes\/([^/]+)\/log$/)) && method === 'GET') {
