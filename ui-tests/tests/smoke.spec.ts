@@ -7,6 +7,10 @@ const EXTENSION = 'jupyterlab-tekton';
 test('JupyterLab loads with the jupyterlab-tekton labextension enabled', async ({
   page
 }) => {
+  // Load once more while listening, so that an error thrown by a plugin at start fails.
+  const errors: string[] = [];
+  page.on('pageerror', error => errors.push(error.stack ?? String(error)));
+  await page.reload();
   await expect(page.locator('#jp-main-dock-panel')).toBeVisible();
 
   const config = await page.evaluate(() =>
@@ -25,4 +29,5 @@ test('JupyterLab loads with the jupyterlab-tekton labextension enabled', async (
     EXTENSION
   );
   expect(loaded).toBe(true);
+  expect(errors).toEqual([]);
 });
