@@ -48,7 +48,7 @@ from .models import (
 from .paths import ServerRoot
 from .processes import terminate_tree
 from .runstore import RunRecord, RunStore, utcnow
-from .steps import find_runner, node_environment, node_file
+from .steps import READY_LINE, find_runner, node_environment, node_file
 from . import workdir as workdirs
 
 NodeListener = Callable[[RunRecord, str], None]
@@ -189,7 +189,8 @@ class LocalRunner(LoggingConfigurable):
 
 class NodeProcess:
     """runner.py for one node, started in prewarm mode (TEKTON_PREWARM=1): it starts the
-    node's kernel in the working directory, then waits for a line on stdin.
+    node's kernel in the working directory, says READY_LINE on stdout, then waits for a
+    line on stdin.
 
     Its stderr goes to a temp file until the node runs (a skipped node leaves nothing in
     the run folder); it becomes `<task>/stderr.log` when not empty.
@@ -199,6 +200,23 @@ class NodeProcess:
         self.process = process
         self.workdir = workdir
         self.stderr = stderr
+        self.ready = False  # its kernel is up (or it ended): it no longer competes for the CPU
+        self.reader: asyncio.Task | None = None
+
+    async def read_stdout(self, on_ready: Callable[[], None]) -> None:
+        """Wait for the runner's ready line, then drain stdout (it mirrors run.log there)."""
+        seen = b""
+        try:
+            while chunk := await self.process.stdout.read(65536):
+                if not self.ready:
+                    seen = (seen + chunk)[-4096:]
+                    if READY_LINE + b"\n" in seen:
+                        self.ready = True
+                        on_ready()
+        finally:
+            if not self.ready:  # it ended (or we stopped reading) without getting ready
+                self.ready = True
+                on_ready()
 
     def remove(self, artifacts: Path | None = None) -> None:
         """Delete the working directory; keep a non-empty stderr in `artifacts`."""
@@ -220,7 +238,9 @@ class SubprocessLocalRunner(LocalRunner):
     dependencies in place; when the node becomes ready its upstream outputs are copied in
     and a line on the runner's stdin starts the execution. A node that gets skipped or
     cancelled meanwhile has its process stopped. `max_parallelism` counts executing nodes
-    only; at most `max_warm` (default: `max_parallelism`) nodes wait warm at a time.
+    only; at most `max_warm` (default: `max_parallelism`) nodes wait warm at a time, and
+    none is started while an executing node's kernel is still starting (the CPU goes to
+    the critical path first).
     """
 
     # Seconds a cancelled node gets to exit on SIGTERM before SIGKILL.
@@ -242,6 +262,7 @@ class SubprocessLocalRunner(LocalRunner):
         self._processes: dict[str, asyncio.subprocess.Process] = {}  # released, executing
         self._warm: dict[str, asyncio.Task] = {}  # task name -> Task[NodeProcess], not released
         self._stopping: set[asyncio.Task] = set()  # warm processes being stopped
+        self._booting: set[str] = set()  # executing nodes whose kernel is not up yet
         self._wakeup = asyncio.Event()
 
     async def execute(self) -> None:
@@ -291,13 +312,19 @@ class SubprocessLocalRunner(LocalRunner):
                 if len(running) < self.max_parallelism:
                     self.update_node(node.task_name, status=NodeStatus.running, started=utcnow())
                     warm = self._warm.pop(node.task_name, None)  # now: frees its warm slot
+                    if not (warm is not None and warm.done() and not warm.exception() and warm.result().ready):
+                        self._booting.add(node.task_name)
                     running[asyncio.ensure_future(self.run_node(node, runner, warm))] = node.task_name
 
     def _prewarm(self, runner: Path) -> None:
         """Start the next nodes in line: pending, every upstream node running or done;
-        ready ones (waiting for a free slot) first, then in topological order."""
+        ready ones (waiting for a free slot) first, then in topological order.
+
+        Not while an executing node still starts its kernel: that start is on the critical
+        path, the warm ones have the time the running nodes take.
+        """
         free = (self.max_warm or self.max_parallelism) - len(self._warm)
-        if not self.prewarm or free <= 0:
+        if not self.prewarm or free <= 0 or self._booting:
             return
         candidates = []
         for index, node in enumerate(self.ir.nodes):
@@ -325,7 +352,12 @@ class SubprocessLocalRunner(LocalRunner):
         except Exception:  # noqa: BLE001 - it failed to start; it would have been reported on start
             return
         await terminate_tree(node_process.process, self.kill_grace)
+        node_process.reader.cancel()
         await asyncio.to_thread(node_process.remove)
+
+    def _ready(self, task_name: str) -> None:
+        self._booting.discard(task_name)
+        self._wakeup.set()
 
     def cancel(self) -> None:
         if self.cancel_requested:
@@ -361,7 +393,7 @@ class SubprocessLocalRunner(LocalRunner):
                     cwd=workdir,
                     env=env,
                     stdin=asyncio.subprocess.PIPE,
-                    stdout=asyncio.subprocess.DEVNULL,
+                    stdout=asyncio.subprocess.PIPE,
                     stderr=stderr,
                     start_new_session=True,
                 )
@@ -369,7 +401,9 @@ class SubprocessLocalRunner(LocalRunner):
             Path(stderr_name).unlink(missing_ok=True)
             shutil.rmtree(workdir, ignore_errors=True)
             raise
-        return NodeProcess(process, workdir, Path(stderr_name))
+        node_process = NodeProcess(process, workdir, Path(stderr_name))
+        node_process.reader = asyncio.ensure_future(node_process.read_stdout(lambda: self._ready(node.task_name)))
+        return node_process
 
     async def run_node(self, node: IRNode, runner: Path, warm: asyncio.Task | None = None) -> None:
         """Execute one node: its prewarmed process (`warm`, a Task[NodeProcess]) or a new one."""
@@ -411,8 +445,10 @@ class SubprocessLocalRunner(LocalRunner):
             message = f"internal error: {type(e).__name__}: {e}"
             self._append_log(artifacts, f"[local runner] {message}\n")
         finally:
+            self._booting.discard(node.task_name)
             if node_process is not None:
                 await terminate_tree(node_process.process, self.kill_grace)  # not released (cancel, error)
+                node_process.reader.cancel()
                 await asyncio.to_thread(node_process.remove, artifacts)
         self.update_node(
             node.task_name,

@@ -19,6 +19,9 @@ from .models import IRNode, IRParameter, ParameterType, ParameterValue
 _PACKAGED = Path(__file__).parent / "steps" / "runner.py"
 _SOURCE = Path(__file__).resolve().parents[1] / "src" / "compiler" / "steps" / "runner.py"
 
+# What runner.py says on stdout in prewarm mode (TEKTON_PREWARM=1) once its kernel is up.
+READY_LINE = b"TEKTON_RUNNER_READY"
+
 # The server's own variables that must not leak into a node's kernel.
 _SERVER_ONLY = ("JPY_", "JUPYTER_SERVER_", "JUPYTERHUB_API_TOKEN", "KERNEL_LAUNCH_TIMEOUT")
 

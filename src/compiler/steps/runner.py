@@ -13,8 +13,9 @@ interpreter the node needs is missing.
 Configured by environment variables only (see README.md beside this file):
 TEKTON_WORKDIR, TEKTON_ARTIFACTS_DIR, TEKTON_NODE_FILE, TEKTON_NODE_KIND,
 TEKTON_PARAMETERS_SPEC and one variable per parameter, optional TEKTON_ENGINE, and
-for local runs optional TEKTON_PREWARM=1: start the kernel, then wait for a line on
-stdin before reading the inputs and executing (end of input: stop, write nothing).
+for local runs optional TEKTON_PREWARM=1: start the kernel, say TEKTON_RUNNER_READY on
+stdout, then wait for a line on stdin before reading the inputs and executing (end of
+input: stop, write nothing).
 Run it as ``python3 runner.py`` in a subprocess, or call ``main(environ)``.
 """
 import ast
@@ -1091,8 +1092,19 @@ def prewarm(env, workdir, rel, kind, log):
     return warm
 
 
+READY_LINE = "TEKTON_RUNNER_READY"
+
+
 def wait_for_start():
-    """True once a line arrives on stdin; False at end of input (the node will not run)."""
+    """Says READY_LINE on stdout (the kernel is up), then waits for a line on stdin.
+
+    True once it arrives; False at end of input (the node will not run).
+    """
+    try:
+        REAL_STDOUT.write(READY_LINE + "\n")
+        REAL_STDOUT.flush()
+    except (OSError, ValueError):
+        pass
     try:
         return bool(sys.stdin.readline())
     except (OSError, ValueError):
