@@ -7,7 +7,6 @@ so the tests exercise the working tree even when the package was never pip-insta
 import os
 import sys
 from pathlib import Path
-from tempfile import mkdtemp
 
 from jupyterlab.galata import configure_jupyter_server
 
@@ -23,8 +22,12 @@ c.ServerApp.allow_root = True  # noqa: F821 (CI and these machines run as root)
 # The build, linked under the extension's name as `jupyter labextension develop` does
 # (JupyterLab finds settings schemas by that folder name); extra paths come before the
 # installed ones, so this build wins over any installed copy.
-_extensions = Path(mkdtemp(prefix="tekton-ui-test-labextensions-"))
-(_extensions / "jupyterlab-tekton").symlink_to(REPO / "jupyterlab_tekton" / "labextension")
+_extensions = Path(__file__).resolve().parent / ".labextensions"  # gitignored
+_extensions.mkdir(exist_ok=True)
+_link = _extensions / "jupyterlab-tekton"
+if _link.is_symlink() or _link.exists():
+    _link.unlink()
+_link.symlink_to(REPO / "jupyterlab_tekton" / "labextension")
 c.LabServerApp.extra_labextensions_path = [  # noqa: F821
     c.LabServerApp.extra_labextensions_path,  # noqa: F821 (galata's helper extension)
     str(_extensions),
