@@ -38,3 +38,9 @@ c.ServerApp.jpserver_extensions = {"jupyterlab_tekton": True}  # noqa: F821
 # Errors only, so that the test output stays readable; set
 # TEKTON_UI_TEST_LOG_LEVEL=DEBUG to see every request.
 c.Application.log_level = os.environ.get("TEKTON_UI_TEST_LOG_LEVEL", "ERROR")  # noqa: F821 (ServerApp, LabApp)
+
+# Runtime configurations made by the tests live in a throw-away folder, never in the
+# user's Jupyter data dir (and the user's own configurations never show up in the tests).
+import tempfile  # noqa: E402
+
+c.TektonApp.runtime_configs_dir = tempfile.mkdtemp(prefix="tekton-ui-test-configs-")  # noqa: F821
