@@ -28,7 +28,7 @@ import type { Tekton } from '../tokens';
 import type { PipelineEditorModel } from '../widget/editormodel';
 import { CommentNode } from './CommentNode';
 import { useEditorContext, useEditorState } from './context';
-import { COMMENT_TYPE, GraphSync, NODE_TYPE } from './graph';
+import { COMMENT_TYPE, EMPTY_SOURCES, ISyncSources, NODE_TYPE, syncEdges, syncNodes } from './graph';
 import { PipelineNode } from './PipelineNode';
 import type { FlowEdge, FlowNode, ICanvasController } from './types';
 import { DEFAULT_NODE_SIZE } from './layout';
@@ -50,6 +50,8 @@ interface IGraphState {
   selectionRequest: number;
   nodes: FlowNode[];
   edges: FlowEdge[];
+  /** What produced `nodes`: lets the next sync reuse unchanged nodes. */
+  sources: ISyncSources;
 }
 
 const EMPTY_GRAPH: IGraphState = {
@@ -58,7 +60,8 @@ const EMPTY_GRAPH: IGraphState = {
   runStates: null,
   selectionRequest: 0,
   nodes: [],
-  edges: []
+  edges: [],
+  sources: EMPTY_SOURCES
 };
 
 export interface IPipelineCanvasProps {
@@ -82,42 +85,17 @@ function CanvasView({ onController }: IPipelineCanvasProps): JSX.Element {
   const colorMode = useSyncExternalStore(services.colorMode.subscribe, services.colorMode.getSnapshot);
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
-  const sync = useRef<GraphSync>();
-  if (!sync.current) {
-    sync.current = new GraphSync();
-  }
-
   // Derive React Flow's nodes and edges from the document during render (no extra pass),
-  // reusing every unchanged object.
+  // reusing every unchanged object. Always a functional update of one state: React Flow's
+  // own changes (measured sizes, selection) are functional updates of the same state, and
+  // a plain value here would, when React rebases skipped updates, overwrite them and lose
+  // the measured sizes — React Flow re-measures, reports, gets them overwritten again:
+  // the "Maximum update depth exceeded" loop in StoreUpdater.setNodes.
   const [graph, setGraph] = useState<IGraphState>(EMPTY_GRAPH);
-  let current = graph;
-  if (
-    state.document &&
-    (graph.document !== state.document ||
-      graph.diagnostics !== state.diagnostics ||
-      graph.runStates !== state.runStates ||
-      graph.selectionRequest !== state.selectionRequest)
-  ) {
-    let nodes = sync.current.syncNodes(graph.nodes, {
-      document: state.document,
-      diagnostics: state.diagnostics,
-      runStates: state.runStates
-    });
-    let edges =
-      graph.document !== state.document ? sync.current.syncEdges(graph.edges, state.document) : graph.edges;
-    if (graph.selectionRequest !== state.selectionRequest) {
-      ({ nodes, edges } = applySelection(nodes, edges, state.selection));
-    }
-    current = {
-      document: state.document,
-      diagnostics: state.diagnostics,
-      runStates: state.runStates,
-      selectionRequest: state.selectionRequest,
-      nodes,
-      edges
-    };
-    setGraph(current);
+  if (state.document && !inSync(graph, state)) {
+    setGraph(g => (inSync(g, state) ? g : syncGraph(g, state)));
   }
+  const current = graph;
 
   // While a drag runs, React Flow reports positions per frame; the document gets them once.
   const dragging = useRef(false);
@@ -439,5 +417,40 @@ function applySelection(
   return {
     nodes: nodes.map(n => (!!n.selected === nodeIds.has(n.id) ? n : { ...n, selected: nodeIds.has(n.id) })),
     edges: edges.map(e => (!!e.selected === linkIds.has(e.id) ? e : { ...e, selected: linkIds.has(e.id) }))
+  };
+}
+
+type Snapshot = PipelineEditorModel.ISnapshot;
+
+function inSync(graph: IGraphState, state: Snapshot): boolean {
+  return (
+    graph.document === state.document &&
+    graph.diagnostics === state.diagnostics &&
+    graph.runStates === state.runStates &&
+    graph.selectionRequest === state.selectionRequest
+  );
+}
+
+/** The graph for a new snapshot, from the previous graph (pure: React may replay it). */
+function syncGraph(graph: IGraphState, state: Snapshot): IGraphState {
+  const document = state.document!;
+  const synced = syncNodes(graph.nodes, graph.sources, {
+    document,
+    diagnostics: state.diagnostics,
+    runStates: state.runStates
+  });
+  let nodes = synced.nodes;
+  let edges = graph.document !== document ? syncEdges(graph.edges, document) : graph.edges;
+  if (graph.selectionRequest !== state.selectionRequest) {
+    ({ nodes, edges } = applySelection(nodes, edges, state.selection));
+  }
+  return {
+    document,
+    diagnostics: state.diagnostics,
+    runStates: state.runStates,
+    selectionRequest: state.selectionRequest,
+    nodes,
+    edges,
+    sources: synced.sources
   };
 }

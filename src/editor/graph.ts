@@ -46,140 +46,166 @@ export interface IGraphInputs {
   runStates: ReadonlyMap<string, Tekton.INodeRunState>;
 }
 
-/** Keeps what the last sync saw, per node, to decide what can be reused. */
-export class GraphSync {
-  /** New node list: unchanged nodes keep their previous object (selection, size, position). */
-  syncNodes(previous: FlowNode[], inputs: IGraphInputs): FlowNode[] {
-    const { document } = inputs;
-    const pipeline = getPrimaryPipeline(document);
-    const defaults = pipeline?.app_data?.properties?.pipeline_defaults;
-    const problems = this._groupProblems(inputs.diagnostics);
-    const prevById = new Map<string, FlowNode>();
-    for (const node of previous) {
-      prevById.set(node.id, node);
-    }
-    const nodeSources = new Map<string, INodeSource>();
-    const commentSources = new Map<string, ICommentSource>();
-    const commented = new Set<string>();
-    const result: FlowNode[] = [];
+/** What one node sync saw, per node id: decides what the next sync can reuse. */
+export interface ISyncSources {
+  nodes: ReadonlyMap<string, INodeSource>;
+  comments: ReadonlyMap<string, ICommentSource>;
+}
 
-    for (const comment of getComments(document)) {
-      if (typeof comment.id !== 'string') {
-        continue;
-      }
-      for (const ref of comment.associated_id_refs ?? []) {
-        commented.add(ref?.node_ref);
-      }
-      const source: ICommentSource = { comment };
-      commentSources.set(comment.id, source);
-      const prev = prevById.get(comment.id);
-      const old = this._commentSources.get(comment.id);
-      if (prev && prev.type === COMMENT_TYPE && old && old.comment === comment) {
-        result.push(prev);
-      } else {
-        result.push(createCommentNode(comment, prev));
-      }
-    }
+export const EMPTY_SOURCES: ISyncSources = { nodes: new Map(), comments: new Map() };
 
-    for (const node of getNodes(pipeline)) {
-      if (typeof node.id !== 'string') {
-        continue;
-      }
-      const source: INodeSource = {
-        node,
-        commented: commented.has(node.id),
-        defaults,
-        problems: problems.get(node.id) ?? NO_PROBLEMS,
-        runState: inputs.runStates.get(node.id) ?? null
-      };
-      nodeSources.set(node.id, source);
-      const prev = prevById.get(node.id);
-      const old = this._nodeSources.get(node.id);
-      if (
-        prev &&
-        prev.type === NODE_TYPE &&
-        old &&
-        old.node === source.node &&
-        old.commented === source.commented &&
-        old.defaults === source.defaults &&
-        old.problems === source.problems &&
-        old.runState === source.runState
-      ) {
-        result.push(prev);
-      } else {
-        result.push(createPipelineNode(document, source, prev));
-      }
+/**
+ * New node list: unchanged nodes keep their previous object (selection, size, position).
+ * Pure: the sources of the previous result are passed in and returned, never kept aside,
+ * so React may replay or discard a sync (state updater, interrupted render) safely.
+ */
+export function syncNodes(
+  previous: FlowNode[],
+  previousSources: ISyncSources,
+  inputs: IGraphInputs
+): { nodes: FlowNode[]; sources: ISyncSources } {
+  const { document } = inputs;
+  const pipeline = getPrimaryPipeline(document);
+  const defaults = pipeline?.app_data?.properties?.pipeline_defaults;
+  const problems = groupProblems(inputs.diagnostics, previousSources);
+  const prevById = new Map<string, FlowNode>();
+  for (const node of previous) {
+    prevById.set(node.id, node);
+  }
+  const nodeSources = new Map<string, INodeSource>();
+  const commentSources = new Map<string, ICommentSource>();
+  const commented = new Set<string>();
+  const result: FlowNode[] = [];
+
+  for (const comment of getComments(document)) {
+    if (typeof comment.id !== 'string') {
+      continue;
     }
-    this._nodeSources = nodeSources;
-    this._commentSources = commentSources;
-    return result;
+    for (const ref of comment.associated_id_refs ?? []) {
+      commented.add(ref?.node_ref);
+    }
+    const source: ICommentSource = { comment };
+    commentSources.set(comment.id, source);
+    const prev = prevById.get(comment.id);
+    const old = previousSources.comments.get(comment.id);
+    if (prev && prev.type === COMMENT_TYPE && old && old.comment === comment) {
+      result.push(prev);
+    } else {
+      result.push(createCommentNode(comment, prev));
+    }
   }
 
-  /** New edge list: links, then comment attachments; unchanged edges keep their object. */
-  syncEdges(previous: FlowEdge[], document: IPipelineFlowDocument): FlowEdge[] {
-    const prevById = new Map<string, FlowEdge>();
-    for (const edge of previous) {
-      prevById.set(edge.id, edge);
+  for (const node of getNodes(pipeline)) {
+    if (typeof node.id !== 'string') {
+      continue;
     }
-    const result: FlowEdge[] = [];
-    const reuse = (edge: FlowEdge): void => {
-      const prev = prevById.get(edge.id);
-      result.push(
-        prev && prev.source === edge.source && prev.target === edge.target ? prev : edge
-      );
+    const source: INodeSource = {
+      node,
+      commented: commented.has(node.id),
+      defaults,
+      problems: problems.get(node.id) ?? NO_PROBLEMS,
+      runState: inputs.runStates.get(node.id) ?? null
     };
-    for (const link of getLinks(document)) {
+    nodeSources.set(node.id, source);
+    const prev = prevById.get(node.id);
+    const old = previousSources.nodes.get(node.id);
+    if (
+      prev &&
+      prev.type === NODE_TYPE &&
+      old &&
+      old.node === source.node &&
+      old.commented === source.commented &&
+      old.defaults === source.defaults &&
+      old.problems === source.problems &&
+      old.runState === source.runState
+    ) {
+      result.push(prev);
+    } else {
+      result.push(createPipelineNode(document, source, prev));
+    }
+  }
+  return { nodes: result, sources: { nodes: nodeSources, comments: commentSources } };
+}
+
+/** Group diagnostics by node, keeping last sync's array when the content is the same. */
+function groupProblems(
+  diagnostics: ReadonlyArray<IDiagnostic>,
+  previousSources: ISyncSources
+): Map<string, ReadonlyArray<IDiagnostic>> {
+  const grouped = new Map<string, IDiagnostic[]>();
+  for (const d of diagnostics) {
+    if (!d.nodeId) {
+      continue;
+    }
+    let list = grouped.get(d.nodeId);
+    if (!list) {
+      grouped.set(d.nodeId, (list = []));
+    }
+    list.push(d);
+  }
+  const result = new Map<string, ReadonlyArray<IDiagnostic>>();
+  for (const [id, list] of grouped) {
+    const old = previousSources.nodes.get(id)?.problems;
+    result.set(id, old && sameProblems(old, list) ? old : list);
+  }
+  return result;
+}
+
+/** Stateful convenience over `syncNodes` (one caller, one sequence of syncs). */
+export class GraphSync {
+  syncNodes(previous: FlowNode[], inputs: IGraphInputs): FlowNode[] {
+    const { nodes, sources } = syncNodes(previous, this._sources, inputs);
+    this._sources = sources;
+    return nodes;
+  }
+
+  syncEdges(previous: FlowEdge[], document: IPipelineFlowDocument): FlowEdge[] {
+    return syncEdges(previous, document);
+  }
+
+  private _sources: ISyncSources = EMPTY_SOURCES;
+}
+
+/** New edge list: links, then comment attachments; unchanged edges keep their object. */
+export function syncEdges(previous: FlowEdge[], document: IPipelineFlowDocument): FlowEdge[] {
+  const prevById = new Map<string, FlowEdge>();
+  for (const edge of previous) {
+    prevById.set(edge.id, edge);
+  }
+  const result: FlowEdge[] = [];
+  const reuse = (edge: FlowEdge): void => {
+    const prev = prevById.get(edge.id);
+    result.push(
+      prev && prev.source === edge.source && prev.target === edge.target ? prev : edge
+    );
+  };
+  for (const link of getLinks(document)) {
+    reuse({
+      id: link.id,
+      source: link.source,
+      target: link.target,
+      sourceHandle: OUTPUT_PORT,
+      targetHandle: INPUT_PORT,
+      data: { comment: false }
+    });
+  }
+  for (const comment of getComments(document)) {
+    for (const ref of comment.associated_id_refs ?? []) {
+      if (!ref || typeof ref.node_ref !== 'string') {
+        continue;
+      }
       reuse({
-        id: link.id,
-        source: link.source,
-        target: link.target,
+        id: commentEdgeId(comment.id, ref.node_ref),
+        source: comment.id,
+        target: ref.node_ref,
         sourceHandle: OUTPUT_PORT,
-        targetHandle: INPUT_PORT,
-        data: { comment: false }
+        targetHandle: COMMENT_PORT,
+        className: 'jp-tekton-PipelineEditor-commentLink',
+        data: { comment: true }
       });
     }
-    for (const comment of getComments(document)) {
-      for (const ref of comment.associated_id_refs ?? []) {
-        if (!ref || typeof ref.node_ref !== 'string') {
-          continue;
-        }
-        reuse({
-          id: commentEdgeId(comment.id, ref.node_ref),
-          source: comment.id,
-          target: ref.node_ref,
-          sourceHandle: OUTPUT_PORT,
-          targetHandle: COMMENT_PORT,
-          className: 'jp-tekton-PipelineEditor-commentLink',
-          data: { comment: true }
-        });
-      }
-    }
-    return result;
   }
-
-  /** Group diagnostics by node, keeping last sync's array when the content is the same. */
-  private _groupProblems(diagnostics: ReadonlyArray<IDiagnostic>): Map<string, ReadonlyArray<IDiagnostic>> {
-    const grouped = new Map<string, IDiagnostic[]>();
-    for (const d of diagnostics) {
-      if (!d.nodeId) {
-        continue;
-      }
-      let list = grouped.get(d.nodeId);
-      if (!list) {
-        grouped.set(d.nodeId, (list = []));
-      }
-      list.push(d);
-    }
-    const result = new Map<string, ReadonlyArray<IDiagnostic>>();
-    for (const [id, list] of grouped) {
-      const old = this._nodeSources.get(id)?.problems;
-      result.set(id, old && sameProblems(old, list) ? old : list);
-    }
-    return result;
-  }
-
-  private _nodeSources = new Map<string, INodeSource>();
-  private _commentSources = new Map<string, ICommentSource>();
+  return result;
 }
 
 export function commentEdgeId(commentId: string, nodeId: string): string {
