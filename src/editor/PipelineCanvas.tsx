@@ -22,7 +22,16 @@ import {
   useReactFlow
 } from '@xyflow/react';
 import React, { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { attachComment, connect, updateComment, moveNodes, wouldCreateCycle } from '../model';
+import {
+  attachComment,
+  connect,
+  getComments,
+  getNodes,
+  getPrimaryPipeline,
+  moveNodes,
+  updateComment,
+  wouldCreateCycle
+} from '../model';
 import type { IDiagnostic, IPipelineFlowDocument } from '../model/types';
 import type { Tekton } from '../tokens';
 import type { PipelineEditorModel } from '../widget/editormodel';
@@ -96,6 +105,10 @@ function CanvasView({ onController }: IPipelineCanvasProps): JSX.Element {
     setGraph(g => (inSync(g, state) ? g : syncGraph(g, state)));
   }
   const current = graph;
+  // Fit the view once, on opening a non-empty document; never when the first nodes of an
+  // empty canvas appear (a dropped node would jump away from the pointer). Constant for
+  // the canvas's lifetime: React Flow queues a fit whenever this prop changes.
+  const [initialFit] = useState(() => hasContent(state.document));
 
   // While a drag runs, React Flow reports positions per frame; the document gets them once.
   const dragging = useRef(false);
@@ -359,7 +372,7 @@ function CanvasView({ onController }: IPipelineCanvasProps): JSX.Element {
         multiSelectionKeyCode={MULTI_SELECTION_KEYS}
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
         onlyRenderVisibleElements
-        fitView
+        fitView={initialFit}
         fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={0.05}
         maxZoom={2.5}
@@ -421,6 +434,10 @@ function applySelection(
 }
 
 type Snapshot = PipelineEditorModel.ISnapshot;
+
+function hasContent(document: IPipelineFlowDocument | null): boolean {
+  return !!document && (getNodes(getPrimaryPipeline(document)).length > 0 || getComments(document).length > 0);
+}
 
 function inSync(graph: IGraphState, state: Snapshot): boolean {
   return (
