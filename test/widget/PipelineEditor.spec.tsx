@@ -118,6 +118,24 @@ describe('PipelineEditor widget', () => {
     expect(context.model.dirty).toBe(false);
   });
 
+  it('keeps the viewport when the first node lands on an empty canvas; fits a non-empty pipeline on open', async () => {
+    const viewport = (editor: PipelineEditor) =>
+      (editor.node.querySelector('.react-flow__viewport') as HTMLElement | null)?.style.transform;
+    const empty = await openEditor('', 'empty.pipeline');
+    open.push(empty.editor);
+    await waitFor(() => within(empty.editor.node).getByTestId('pipeline-empty-hint'));
+    const before = viewport(empty.editor);
+    expect(before).toBe('translate(0px,0px) scale(1)');
+    empty.editor.model.edit('Add node', doc => addNode(doc, { kind: 'python', filename: 'a.py', x: 400, y: 300 }).document);
+    await waitFor(() => expect(empty.editor.node.querySelectorAll('[data-testid=pipeline-node]').length).toBe(1));
+    await sleep(REPARSE_WAIT);
+    expect(viewport(empty.editor)).toBe(before);
+
+    const full = await openEditor(fixture(PRODUCER_CONSUMER));
+    open.push(full.editor);
+    await waitFor(() => expect(viewport(full.editor)).not.toBe('translate(0px,0px) scale(1)'));
+  });
+
   it('badges nodes whose file does not exist (checked through the contents API)', async () => {
     const { editor, manager } = await openEditor(fixture(PRODUCER_CONSUMER));
     open.push(editor);
