@@ -1,4 +1,4 @@
-import { GraphSync, summarizeNode } from '../../src/editor/graph';
+import { EMPTY_SOURCES, GraphSync, summarizeNode, syncNodes } from '../../src/editor/graph';
 import { arrangeDocument } from '../../src/editor/layout';
 import type { FlowNode } from '../../src/editor/types';
 import { addComment, connect, findNode, getLinks, moveNodes, parsePipeline, setNodeProperty } from '../../src/model';
@@ -46,6 +46,20 @@ describe('GraphSync (document → React Flow nodes)', () => {
     // Same problems again (a new array with equal content): nothing is replaced.
     const third = sync.syncNodes(second, { document: moved, diagnostics: [{ ...problem }], runStates: NO_RUNS });
     expect(third.every((n, i) => n === second[i])).toBe(true);
+  });
+
+  it('gives the same result when React replays or discards a sync (no state kept aside)', () => {
+    const doc = load();
+    const first = syncNodes([], EMPTY_SOURCES, { document: doc, diagnostics: [], runStates: NO_RUNS });
+    const edited = setNodeProperty(doc, PRODUCER, 'runtime_image', 'quay.io/x/y:1');
+    const inputs = { document: edited, diagnostics: [], runStates: NO_RUNS };
+    // A state updater may run twice from the same previous state (rebase, interrupted render).
+    const once = syncNodes(first.nodes, first.sources, inputs);
+    const again = syncNodes(first.nodes, first.sources, inputs);
+    const producer = again.nodes.find(n => n.id === PRODUCER)!;
+    expect(producer).not.toBe(first.nodes.find(n => n.id === PRODUCER));
+    expect(producer.data).toMatchObject({ summary: expect.stringContaining('quay.io/x/y:1') });
+    expect(again.nodes.map(n => n.data)).toEqual(once.nodes.map(n => n.data));
   });
 
   it('turns links and comment attachments into edges, reusing unchanged ones', () => {
