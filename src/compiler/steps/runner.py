@@ -583,6 +583,10 @@ class Kernel:
         with open(os.open(connection_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
             json.dump(self.info, f)
         argv = list(spec["argv"])
+        if name in ("python", "python2", "python3"):
+            # What nbclient (so papermill) does for ipykernel: no history database, so no
+            # sqlite writes at start and exit, no lock shared by parallel kernels.
+            argv.append("--HistoryManager.hist_file=:memory:")
         if argv[0] in ("python", "python%d" % sys.version_info[0], "python%d.%d" % sys.version_info[:2]):
             argv[0] = sys.executable
         names = {"connection_file": connection_file, "prefix": sys.prefix, "resource_dir": resource_dir or ""}
@@ -614,7 +618,7 @@ class Kernel:
         # The kernel binds its ports while we connect: retry every 10 ms, not zmq's 100 ms.
         client.context.setsockopt(zmq.RECONNECT_IVL, 10)
         client.load_connection_info(self.info)
-        client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=True)
+        client.start_channels(shell=True, iopub=True, stdin=False, hb=False, control=False)
         self.client = client
         self.poller = zmq.Poller()
         self.poller.register(client.shell_channel.socket, zmq.POLLIN)
@@ -678,7 +682,10 @@ class Kernel:
         if self.client is not None and self.alive() and not self.stopping:
             self.stopping = True
             try:
-                self.client.shutdown()
+                # On the shell channel: ipykernel 7 handling it on the control thread
+                # sometimes deadlocks with its own exit (a stdout flush waits for the
+                # stopped IOPub thread) until the caller's timeout kills it.
+                self.client.shell_channel.send(self.client.session.msg("shutdown_request", {"restart": False}))
             except Exception:
                 pass
 
@@ -696,7 +703,7 @@ class Kernel:
                 self.proc.kill()
             self.proc.wait()
         if self.client is not None:
-            for channel in (self.client.shell_channel, self.client.iopub_channel, self.client.control_channel):
+            for channel in (self.client.shell_channel, self.client.iopub_channel):
                 channel.close()
             self.client = None
         shutil.rmtree(self.tmp, ignore_errors=True)
