@@ -107,7 +107,8 @@ async def test_producer_consumer_fixture(jp_fetch, jp_root_dir, kernel_python, t
     assert record["interpreter"]["python"] == kernel_python
     assert record["interpreter"]["version"].count(".") == 2
     assert record["pipeline_sha256"] == sha(pipelines / "producer-consumer.pipeline")
-    assert by_task["producer-ipynb"]["engine"].startswith("nbclient")  # no papermill in that env
+    # The runner's default engine drives the env's kernel directly (no papermill there).
+    assert by_task["producer-ipynb"]["engine"].startswith("jupyter_client")
     assert {p.name: sha(p) for p in pipelines.iterdir()} == before  # sources untouched
 
 

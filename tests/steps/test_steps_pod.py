@@ -27,8 +27,9 @@ def assert_no_secrets_left(result, minio):
 def test_producer_consumer_chain(mode, minio, tmp_path, bare_python):
     """Elyra's kfp-multi-node-generic fixture: producer → consumer-producer → consumer.
 
-    Three images in one run: one with papermill, one with no Jupyter package at all,
-    one where nbclient runs the kernel."""
+    Three images in one run: one where papermill runs the notebook, one with no Jupyter
+    package at all, one where nbclient runs the kernel (the runner's default engine,
+    jupyter_client, is covered by the runner tests)."""
     prefix = "kfp-multi-node-generic/run-chain-" + mode
     submit_run(minio, prefix, {
         "produce-a-file": {"producer.ipynb": KFP / "producer.ipynb"},
@@ -36,7 +37,8 @@ def test_producer_consumer_chain(mode, minio, tmp_path, bare_python):
         "consume-a-file": {"consumer.ipynb": KFP / "consumer.ipynb"},
     })
     producer = run_task(minio, tmp_path, prefix, "produce-a-file", "producer.ipynb",
-                        outputs=["producer_output.csv"], mode=mode)
+                        outputs=["producer_output.csv"],
+                        extra_run_env={"TEKTON_ENGINE": "papermill"}, mode=mode)
     middle = run_task(minio, tmp_path, prefix, "consumer-producer", "consumer-producer.ipynb",
                       inputs_from=["produce-a-file"], outputs=["consumer_producer_output.csv"],
                       python_dir=bare_python.parent, mode=mode)
