@@ -172,8 +172,15 @@ export class RunsModel implements IDisposable {
     try {
       listed = await this.client.list();
     } catch (reason) {
+      if (this._isDisposed) {
+        return;
+      }
       this._setError(messageOf(reason));
       throw reason; // the Poll backs off
+    }
+    // Disposed while the list was in flight: no follow-up requests, no signals.
+    if (this._isDisposed) {
+      return;
     }
     const before = JSON.stringify([this._runs, this._listErrors, this._error]);
     this._runs = listed.runs;
@@ -181,6 +188,9 @@ export class RunsModel implements IDisposable {
     this._error = null;
     const wanted = this._wanted();
     await Promise.all(wanted.map(run => this._describe(run)));
+    if (this._isDisposed) {
+      return;
+    }
     this._push();
     if (JSON.stringify([this._runs, this._listErrors, this._error]) !== before) {
       this._runsChanged.emit();
