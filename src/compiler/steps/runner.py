@@ -49,7 +49,7 @@ KERNEL_START_TIMEOUT = 120
 KERNEL_STOP_TIMEOUT = 5
 # Set when user code ran in this interpreter (ipython/exec engines): its files and
 # atexit handlers need a normal interpreter exit.
-STATE = {"user_code_in_process": False}
+STATE = {"user_code_in_process": False, "terminating": False}
 
 
 class RunnerError(Exception):
@@ -571,6 +571,7 @@ class Kernel:
         self.language = str(spec.get("language", "")).lower()
         self.started = time.monotonic()
         self.client = None
+        self.prewarmed = False  # started before the start signal (files may have arrived since)
         self.stopping = False
         self.language_info = None
         self.tmp = tempfile.mkdtemp(prefix="tekton-kernel-")  # not $HOME: it may be read-only
@@ -691,6 +692,8 @@ class Kernel:
 
     def stop(self, timeout=KERNEL_STOP_TIMEOUT):
         """Shuts the kernel down (a clean exit flushes the notebook's open files), else kills it."""
+        if STATE["terminating"]:
+            timeout = 0  # the run was cancelled: no clean exit to wait for
         self.request_shutdown()
         try:
             self.proc.wait(timeout if self.client is not None else 0)
@@ -972,6 +975,7 @@ def plan_notebook(env, workdir, rel, warm=None):
     if warm is not None and warm.kernel is not None:
         if warm.kernel_name == kernel_name and warm.kernel.alive():
             kernel, warm.kernel = warm.kernel, None
+            kernel.prewarmed = True
         else:
             warm.stop()
     try:
@@ -992,17 +996,16 @@ def plan_notebook(env, workdir, rel, warm=None):
 
 def run_notebook(env, workdir, rel, out_path, log, status, warm=None):
     plan = plan_notebook(env, workdir, rel, warm)
-    engine, nb, values = plan.engine, plan.nb, plan.values
-    status["engine"] = engine
-    status["kernel"] = plan.kernel_name if engine in KERNEL_ENGINES else None
-    log.line("engine %s%s, notebook %s" % (engine, " (kernel %s)" % status["kernel"] if status["kernel"] else "", rel))
-    if values:
-        log.line("parameters: %s" % ", ".join(sorted(values)))
-    prepare(nb, values, plan.language)
-    kernel = plan.kernel
+    engine, nb, values, kernel = plan.engine, plan.nb, plan.values, plan.kernel
     try:
+        status["engine"] = engine
+        status["kernel"] = plan.kernel_name if engine in KERNEL_ENGINES else None
+        log.line("engine %s%s, notebook %s" % (engine, " (kernel %s)" % status["kernel"] if status["kernel"] else "", rel))
+        if values:
+            log.line("parameters: %s" % ", ".join(sorted(values)))
+        prepare(nb, values, plan.language)
         if engine == "jupyter_client":
-            if warm is not None and kernel.client is not None and kernel.language == "python":
+            if kernel.prewarmed and kernel.client is not None and kernel.language == "python":
                 # Files arrived after the kernel started: forget cached directory listings.
                 kernel.execute("__import__('importlib').invalidate_caches()", lambda msg: None, silent=True)
             code = kernel_engine(nb, kernel, log)
@@ -1081,11 +1084,10 @@ class Warm:
             self.kernel = None
 
 
-def prewarm(env, workdir, rel, kind, log):
+def prewarm(warm, env, workdir, rel, kind, log):
     """Best effort: anything that fails here is done again, and reported, after the signal."""
-    warm = Warm()
     if kind != "notebook" or not valid_node_file(rel):
-        return warm
+        return
     t0 = time.monotonic()
     try:
         plan = plan_notebook(env, workdir, rel)  # also imports the engine's modules
@@ -1096,7 +1098,6 @@ def prewarm(env, workdir, rel, kind, log):
     except Exception as e:  # noqa: BLE001 - retried after the signal
         warm.stop()
         log.line("prewarm failed (%s); starting again" % e)
-    return warm
 
 
 READY_LINE = "TEKTON_RUNNER_READY"
@@ -1127,12 +1128,19 @@ def main(environ=None):
     rel = env.get("TEKTON_NODE_FILE", "")
     kind = node_kind(env, rel)
     log = Log()
-    warm = None
-    if env.get("TEKTON_PREWARM", "").strip() not in ("", "0"):
-        warm = prewarm(env, workdir, rel, kind, log)
-        if not wait_for_start():
-            warm.stop()
-            return 0
+    warm = Warm()
+    try:
+        if env.get("TEKTON_PREWARM", "").strip() not in ("", "0"):
+            prewarm(warm, env, workdir, rel, kind, log)
+            if not wait_for_start():
+                return 0
+        return run_node(env, workdir, artifacts, rel, kind, log, warm)
+    finally:
+        warm.stop()  # unless run_notebook adopted its kernel
+
+
+def run_node(env, workdir, artifacts, rel, kind, log, warm):
+    """Runs the node and writes run.log, status.json and (notebooks) the executed notebook."""
     os.makedirs(artifacts, exist_ok=True)
     log.open(os.path.join(artifacts, "run.log"))
     status = {"engine": None, "exit_code": None, "started": now(), "finished": None,
@@ -1158,9 +1166,6 @@ def main(environ=None):
         log.write("".join(traceback.format_exception(type(e), e, e.__traceback__)))
         if kind == "notebook" and out_path and not os.path.exists(out_path):
             write_atomic(out_path, json.dumps(failure_notebook("runner failed: %s" % e), indent=1) + "\n")
-    finally:
-        if warm is not None:
-            warm.stop()
     status["exit_code"] = code
     status["finished"] = now()
     log.line("finished with exit code %d" % code)
@@ -1182,8 +1187,16 @@ def exit_now(code):
     os._exit(code)
 
 
+def terminate(signum, frame):
+    """SIGTERM (cancel, timeout, pod stop): unwind, so the kernel and its connection
+    file are removed on the way out."""
+    STATE["terminating"] = True
+    raise SystemExit(128 + signum)
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] in ("-h", "--help"):
         print(__doc__)
         sys.exit(0)
+    signal.signal(signal.SIGTERM, terminate)
     exit_now(main())
