@@ -160,6 +160,13 @@ def node_state(
             return NodeStatus.skipped, "not run"
         return NodeStatus.pending, None
     cond = succeeded_condition(task_run)
+    unfinished = cond is None or cond.get("status") not in ("True", "False")
+    # The PipelineRun is already cancelled or timed out while Tekton is still stopping this
+    # TaskRun: show the run's outcome, since a finished run's detail is not read again.
+    if unfinished and run == RunStatus.cancelled:
+        return NodeStatus.cancelled, "the run was cancelled while this task was running"
+    if unfinished and run == RunStatus.timed_out:
+        return NodeStatus.timed_out, "the run timed out while this task was running"
     if cond is None:
         return NodeStatus.pending, None
     reason, message = cond.get("reason", ""), cond.get("message") or None
