@@ -575,16 +575,26 @@ class Kernel:
         self.stopping = False
         self.language_info = None
         self.tmp = tempfile.mkdtemp(prefix="tekton-kernel-")  # not $HOME: it may be read-only
+        try:
+            self.proc = self.launch(spec, resource_dir, workdir, env)
+        except BaseException as e:  # also SIGTERM's SystemExit: no connection file left behind
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            if isinstance(e, OSError):
+                raise RunnerError("cannot start the %s kernel (%s): %s" % (name, spec["argv"][0], e),
+                                  127 if isinstance(e, FileNotFoundError) else 2)
+            raise
+
+    def launch(self, spec, resource_dir, workdir, env):
         ports = free_ports(5)
         self.info = {"transport": "tcp", "ip": "127.0.0.1", "key": uuid.uuid4().hex,
-                     "signature_scheme": "hmac-sha256", "kernel_name": name,
+                     "signature_scheme": "hmac-sha256", "kernel_name": self.name,
                      "shell_port": ports[0], "iopub_port": ports[1], "stdin_port": ports[2],
                      "control_port": ports[3], "hb_port": ports[4]}
         connection_file = os.path.join(self.tmp, "kernel.json")
         with open(os.open(connection_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
             json.dump(self.info, f)
         argv = list(spec["argv"])
-        if name in ("python", "python2", "python3"):
+        if self.name in ("python", "python2", "python3"):
             # What nbclient (so papermill) does for ipykernel: no history database, so no
             # sqlite writes at start and exit, no lock shared by parallel kernels.
             argv.append("--HistoryManager.hist_file=:memory:")
@@ -597,13 +607,7 @@ class Kernel:
         for key, value in (spec.get("env") or {}).items():
             kernel_env[key] = string.Template(str(value)).safe_substitute(env)
         kernel_env["JPY_PARENT_PID"] = str(os.getpid())  # ipykernel exits when the runner is gone
-        try:
-            self.proc = subprocess.Popen(argv, cwd=workdir, env=kernel_env, stdin=subprocess.DEVNULL,
-                                         start_new_session=True)
-        except OSError as e:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            raise RunnerError("cannot start the %s kernel (%s): %s" % (name, argv[0], e),
-                              127 if isinstance(e, FileNotFoundError) else 2)
+        return subprocess.Popen(argv, cwd=workdir, env=kernel_env, stdin=subprocess.DEVNULL, start_new_session=True)
 
     def alive(self):
         return self.proc.poll() is None
@@ -694,22 +698,24 @@ class Kernel:
         """Shuts the kernel down (a clean exit flushes the notebook's open files), else kills it."""
         if STATE["terminating"]:
             timeout = 0  # the run was cancelled: no clean exit to wait for
-        self.request_shutdown()
         try:
-            self.proc.wait(timeout if self.client is not None else 0)
-        except subprocess.TimeoutExpired:
-            pass
-        if self.proc.poll() is None:
+            self.request_shutdown()
             try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except OSError:
-                self.proc.kill()
-            self.proc.wait()
-        if self.client is not None:
-            for channel in (self.client.shell_channel, self.client.iopub_channel):
-                channel.close()
-            self.client = None
-        shutil.rmtree(self.tmp, ignore_errors=True)
+                self.proc.wait(timeout if self.client is not None else 0)
+            except subprocess.TimeoutExpired:
+                pass
+            if self.proc.poll() is None:
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except OSError:
+                    self.proc.kill()
+                self.proc.wait()
+            if self.client is not None:
+                for channel in (self.client.shell_channel, self.client.iopub_channel):
+                    channel.close()
+                self.client = None
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 # ---- kernel-based engines ----------------------------------------------------------
