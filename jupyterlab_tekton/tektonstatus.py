@@ -174,6 +174,9 @@ def node_state(
         return NodeStatus.succeeded, None
     if cond.get("status") == "False":
         if reason == "TaskRunCancelled":
+            # Tekton stops the running tasks of a timed-out PipelineRun by cancelling them.
+            if run == RunStatus.timed_out:
+                return NodeStatus.timed_out, message or "the run timed out while this task was running"
             return NodeStatus.cancelled, message
         if reason == "TaskRunTimeout":
             return NodeStatus.timed_out, message
