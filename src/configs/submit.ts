@@ -6,10 +6,10 @@ import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
-import { problemText } from '../editor/messages';
-import type { IDiagnostic } from '../model/types';
 import type { Tekton } from '../services';
 import type { IPipelineTracker } from '../tokens';
+import { showCompileProblems } from '../widget/compileForAction';
+import { focusedPipeline } from '../widget/focused';
 import { ConfigsCommandIDs, submitIcon } from './constants';
 import type { RuntimeConfigsModel } from './model';
 
@@ -19,10 +19,7 @@ export function addSubmitCommand(
   model: RuntimeConfigsModel,
   trans: TranslationBundle
 ): void {
-  const current = () => {
-    const widget = tracker.currentWidget;
-    return widget && widget === app.shell.currentWidget ? widget : null;
-  };
+  const current = () => focusedPipeline(app.shell, tracker);
   app.commands.addCommand(ConfigsCommandIDs.submit, {
     label: trans.__('Submit to Tekton'),
     caption: trans.__('Compile the pipeline and run it on the Tekton cluster of the selected runtime configuration'),
@@ -46,7 +43,15 @@ export function addSubmitCommand(
       const { prepareSubmission } = await import('./submission');
       const submission = prepareSubmission(doc, config, path);
       if (!submission.ok) {
-        await showProblems(trans.__('The pipeline cannot be submitted'), submission.errors, trans);
+        await showCompileProblems(
+          submission.errors,
+          {
+            title: trans.__('The pipeline cannot be submitted'),
+            className: 'jp-tekton-SubmitDialog-errors',
+            testId: 'submit-errors'
+          },
+          trans
+        );
         return;
       }
       const id = Notification.emit(trans.__('Submitting %1 to %2…', submission.request.ir.name, config.name), 'in-progress', {
@@ -129,21 +134,4 @@ async function ensureConfig(
   }
   await model.select(path, select.value);
   return model.find(select.value);
-}
-
-function showProblems(title: string, diagnostics: IDiagnostic[], trans: TranslationBundle): Promise<unknown> {
-  const list = document.createElement('ul');
-  list.className = 'jp-tekton-SubmitDialog-errors';
-  list.dataset.testid = 'submit-errors';
-  for (const d of diagnostics) {
-    const item = document.createElement('li');
-    const where = d.nodeId ? `${d.nodeLabel || d.nodeId}${d.property ? ` · ${d.property}` : ''}: ` : '';
-    item.textContent = `${where}${problemText(d)}`;
-    list.appendChild(item);
-  }
-  return showDialog({
-    title,
-    body: new Widget({ node: list }),
-    buttons: [Dialog.okButton({ label: trans.__('Close') })]
-  });
 }

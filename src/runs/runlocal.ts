@@ -4,13 +4,12 @@
  * server starts the run and the runs model follows it onto the canvas.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
-import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { Notification } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { runIcon } from '@jupyterlab/ui-components';
-import { Widget } from '@lumino/widgets';
-import { problemText } from '../editor/messages';
-import type { IDiagnostic } from '../model/types';
 import type { IPipelineTracker } from '../tokens';
+import { compileForAction } from '../widget/compileForAction';
+import { focusedPipeline } from '../widget/focused';
 import { messageOf, RunsModel } from './model';
 
 export const RUN_LOCAL_COMMAND = 'tekton:run-local';
@@ -22,10 +21,8 @@ export function addRunLocalCommand(
   trans: TranslationBundle,
   showPanel: () => void
 ): void {
-  const current = () => {
-    const widget = tracker.currentWidget;
-    return widget && widget === app.shell.currentWidget ? widget : tracker.currentWidget;
-  };
+  // Run is also pressed in the runs panel: then the last focused pipeline is meant.
+  const current = () => focusedPipeline(app.shell, tracker) ?? tracker.currentWidget;
   app.commands.addCommand(RUN_LOCAL_COMMAND, {
     label: trans.__('Run'),
     caption: trans.__('Run the pipeline locally on this Jupyter server'),
@@ -37,11 +34,20 @@ export function addRunLocalCommand(
       if (!editor || !doc) {
         return;
       }
-      const { compile } = await import('../compiler');
-      const result = compile(doc, { forLocalRun: true, pipelinePath: editor.path });
-      const errors = result.diagnostics.filter(d => d.severity === 'error');
-      if (errors.length || !result.ir) {
-        await showProblems(trans.__('The pipeline cannot run'), errors, trans);
+      const result = await compileForAction(
+        doc,
+        { forLocalRun: true, pipelinePath: editor.path },
+        compiled => !!compiled.ir,
+        {
+          title: trans.__('The pipeline cannot run'),
+          className: 'jp-tekton-RunsPanel-compileErrors',
+          testId: 'run-compile-errors',
+          // The editor already marks the failing nodes.
+          showPlace: false
+        },
+        trans
+      );
+      if (!result?.ir) {
         return;
       }
       try {
@@ -56,16 +62,4 @@ export function addRunLocalCommand(
       }
     }
   });
-}
-
-function showProblems(title: string, diagnostics: IDiagnostic[], trans: TranslationBundle): Promise<unknown> {
-  const list = document.createElement('ul');
-  list.className = 'jp-tekton-RunsPanel-compileErrors';
-  list.dataset.testid = 'run-compile-errors';
-  for (const d of diagnostics) {
-    const item = document.createElement('li');
-    item.textContent = problemText(d);
-    list.appendChild(item);
-  }
-  return showDialog({ title, body: new Widget({ node: list }), buttons: [Dialog.okButton({ label: trans.__('Close') })] });
 }

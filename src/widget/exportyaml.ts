@@ -9,10 +9,9 @@ import { PathExt } from '@jupyterlab/coreutils';
 import type { IDocumentManager } from '@jupyterlab/docmanager';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { downloadIcon } from '@jupyterlab/ui-components';
-import { Widget } from '@lumino/widgets';
-import { problemText } from '../editor/messages';
-import type { IDiagnostic } from '../model/types';
 import { CommandIDs, IPipelineTracker } from '../tokens';
+import { compileForAction } from './compileForAction';
+import { focusedPipeline } from './focused';
 
 export function addExportCommand(
   app: JupyterFrontEnd,
@@ -20,10 +19,7 @@ export function addExportCommand(
   docManager: IDocumentManager,
   trans: TranslationBundle
 ): void {
-  const current = () => {
-    const widget = tracker.currentWidget;
-    return widget && widget === app.shell.currentWidget ? widget : null;
-  };
+  const current = () => focusedPipeline(app.shell, tracker);
   app.commands.addCommand(CommandIDs.exportYaml, {
     label: trans.__('Export YAML'),
     caption: trans.__('Compile the pipeline to Tekton YAML and save it next to the pipeline file'),
@@ -36,12 +32,14 @@ export function addExportCommand(
       if (!model || !doc) {
         return;
       }
-      // The compiler is only loaded when needed.
-      const { compile } = await import('../compiler');
-      const result = compile(doc, { pipelinePath: model.path });
-      const errors = result.diagnostics.filter(d => d.severity === 'error');
-      if (errors.length || !result.yaml) {
-        await showProblems(trans.__('The pipeline cannot be exported'), errors, trans);
+      const result = await compileForAction(
+        doc,
+        { pipelinePath: model.path },
+        compiled => !!compiled.yaml,
+        { title: trans.__('The pipeline cannot be exported'), className: 'jp-tekton-PipelineEditor-exportErrors' },
+        trans
+      );
+      if (!result) {
         return;
       }
       const path = yamlPathFor(model.path);
@@ -89,20 +87,4 @@ async function exists(contents: IDocumentManager['services']['contents'], path: 
   } catch {
     return false;
   }
-}
-
-function showProblems(title: string, diagnostics: IDiagnostic[], trans: TranslationBundle): Promise<unknown> {
-  const list = document.createElement('ul');
-  list.className = 'jp-tekton-PipelineEditor-exportErrors';
-  for (const d of diagnostics) {
-    const item = document.createElement('li');
-    const where = d.nodeId ? `${d.nodeLabel || d.nodeId}${d.property ? ` · ${d.property}` : ''}: ` : '';
-    item.textContent = `${where}${problemText(d)}`;
-    list.appendChild(item);
-  }
-  return showDialog({
-    title,
-    body: new Widget({ node: list }),
-    buttons: [Dialog.okButton({ label: trans.__('Close') })]
-  });
 }
