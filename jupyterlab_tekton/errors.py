@@ -15,6 +15,15 @@ class TektonError(Exception):
     status_code = 500
     reason = "error"
 
+    def __init_subclass__(cls, *, status: int | None = None, reason: str | None = None, **kwargs: Any) -> None:
+        # `class X(TektonError, status=404, reason="not_found")`: each kind on one line;
+        # a subclass that names neither keeps its parent's.
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status_code = status
+        if reason is not None:
+            cls.reason = reason
+
     def __init__(
         self,
         message: str,
@@ -38,49 +47,29 @@ class TektonError(Exception):
         return {"message": self.message, "reason": self.reason, "details": details}
 
 
-class InvalidRequest(TektonError):
+class InvalidRequest(TektonError, status=400, reason="invalid_request"):
     """The request is malformed or names something that cannot be run (400)."""
 
-    status_code = 400
-    reason = "invalid_request"
 
-
-class PathOutsideRoot(InvalidRequest):
+class PathOutsideRoot(InvalidRequest, reason="path_outside_root"):
     """A path is absolute, climbs out with `..`, or is a symlink leaving the server root (400)."""
 
-    reason = "path_outside_root"
 
-
-class Forbidden(TektonError):
+class Forbidden(TektonError, status=403, reason="forbidden"):
     """The server, cluster or bucket refuses the action (403)."""
 
-    status_code = 403
-    reason = "forbidden"
 
-
-class NotFound(TektonError):
+class NotFound(TektonError, status=404, reason="not_found"):
     """A run, node or runtime configuration that does not exist (404)."""
 
-    status_code = 404
-    reason = "not_found"
 
-
-class Conflict(TektonError):
+class Conflict(TektonError, status=409, reason="conflict"):
     """The action clashes with the current state, e.g. deleting a running run (409)."""
 
-    status_code = 409
-    reason = "conflict"
 
-
-class UpstreamError(TektonError):
+class UpstreamError(TektonError, status=502, reason="upstream_error"):
     """Object storage or the Kubernetes API answered with an error (502)."""
 
-    status_code = 502
-    reason = "upstream_error"
 
-
-class Unavailable(TektonError):
+class Unavailable(TektonError, status=503, reason="unavailable"):
     """Something the action needs is missing or unreachable (503)."""
-
-    status_code = 503
-    reason = "unavailable"
