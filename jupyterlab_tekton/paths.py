@@ -19,6 +19,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import InvalidRequest, PathOutsideRoot
@@ -114,7 +115,7 @@ def expand_patterns(
     """
     if whole_directories is None:
         whole_directories = include_subdirectories
-    found: dict[str, Path] = {}
+    collector = _Collector(boundary, boundary_name, what, node_id, property)
     for pattern in patterns:
         posix = check_relative(pattern, what=what, node_id=node_id, property=property)
         pattern = posix.as_posix()
@@ -137,63 +138,50 @@ def expand_patterns(
                 property=property,
             )
         for match in matches:
-            _collect(base, match, whole_directories, (boundary, boundary_name), found, what, node_id, property)
-    return sorted(((path, rel) for rel, path in found.items()), key=lambda item: item[1])
+            collector.collect(base, match, whole_directories)
+    return sorted(((path, rel) for rel, path in collector.found.items()), key=lambda item: item[1])
 
 
-def _collect(
-    base: Path,
-    match: str,
-    recursive: bool,
-    bounds: tuple[Path, str],
-    found: dict[str, Path],
-    what: str,
-    node_id: str | None,
-    property: str | None,  # noqa: A002
-) -> None:
-    boundary, boundary_name = bounds
-    path = base / match
-    real = path.resolve()
-    if not real.is_relative_to(boundary):
-        raise PathOutsideRoot(
-            f"{what} '{match}' is a symlink to a location outside {boundary_name}",
-            node_id=node_id,
-            property=property,
-        )
-    if real.is_file():
-        found.setdefault(_normalise(PurePosixPath(match)), real)
-        return
-    if not real.is_dir():
-        return  # sockets, dangling links: nothing to copy
-    if PurePosixPath(match).name in _SKIPPED_DIRS:
-        return
-    for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_DIRS) if recursive else []
-        for name in sorted(filenames):
-            child = Path(dirpath) / name
-            rel = PurePosixPath(match, Path(dirpath).relative_to(path).as_posix(), name)
-            _collect_file(child, rel, bounds, found, what, node_id, property)
+@dataclass
+class _Collector:
+    """Gathers the files of matched paths into `found`, refusing symlinks out of `boundary`."""
 
+    boundary: Path
+    boundary_name: str
+    what: str
+    node_id: str | None
+    property: str | None  # noqa: A003 - the wire name
+    # Posix path relative to the pattern base → real path; the first match of a file wins.
+    found: dict[str, Path] = field(default_factory=dict)
 
-def _collect_file(
-    child: Path,
-    rel: PurePosixPath,
-    bounds: tuple[Path, str],
-    found: dict[str, Path],
-    what: str,
-    node_id: str | None,
-    property: str | None,  # noqa: A002
-) -> None:
-    boundary, boundary_name = bounds
-    real = child.resolve()
-    if not real.is_relative_to(boundary):
-        raise PathOutsideRoot(
-            f"{what} '{rel.as_posix()}' is a symlink to a location outside {boundary_name}",
-            node_id=node_id,
-            property=property,
-        )
-    if real.is_file():
-        found.setdefault(_normalise(rel), real)
+    def collect(self, base: Path, match: str, recursive: bool) -> None:
+        path = base / match
+        real = self._real_inside(path, match)
+        if real.is_file():
+            self.found.setdefault(_normalise(PurePosixPath(match)), real)
+            return
+        if not real.is_dir():
+            return  # sockets, dangling links: nothing to copy
+        if PurePosixPath(match).name in _SKIPPED_DIRS:
+            return
+        for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_DIRS) if recursive else []
+            for name in sorted(filenames):
+                rel = PurePosixPath(match, Path(dirpath).relative_to(path).as_posix(), name)
+                real = self._real_inside(Path(dirpath) / name, rel.as_posix())
+                if real.is_file():
+                    self.found.setdefault(_normalise(rel), real)
+
+    def _real_inside(self, path: Path, shown: str) -> Path:
+        """`path` with its symlinks resolved; refused when that leaves the boundary."""
+        real = path.resolve()
+        if not real.is_relative_to(self.boundary):
+            raise PathOutsideRoot(
+                f"{self.what} '{shown}' is a symlink to a location outside {self.boundary_name}",
+                node_id=self.node_id,
+                property=self.property,
+            )
+        return real
 
 
 def _normalise(rel: PurePosixPath) -> str:
