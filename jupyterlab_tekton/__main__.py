@@ -2,7 +2,7 @@
 
     run-local [--bundle FILE|-] [--root DIR] [--parallelism N] [--param NAME=VALUE]... [--json]
     submit --config NAME [--bundle FILE|-] [--root DIR] [--json] [--wait]
-    config get NAME | config list
+    config list|get|show|create|edit|delete|test ...   (config_cli.py)
 
 `run-local` executes a compiled pipeline on this machine with the same code as the
 server's POST /tekton/runs/local (the CLI compiles in TypeScript, then pipes the result
@@ -38,8 +38,8 @@ a path in it or the configuration is invalid, 3 the cluster or the object storag
 or could not be reached (nothing is left pending), 130 cancelled, or Ctrl-C while waiting
 (the run goes on in the cluster).
 
-`config get NAME` prints a runtime configuration (DescribeRuntimeConfig JSON, never a
-secret); `config list` prints `{"runtime_configs": [...]}`. Exit code 1 when not found.
+`config …` lists, shows, creates, edits, deletes and tests runtime configurations (see
+config_cli.py); `config get NAME` prints one as DescribeRuntimeConfig JSON, never a secret.
 """
 from __future__ import annotations
 
@@ -53,6 +53,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from . import config_cli
 from .errors import TektonError
 from .models import FINISHED_NODE, CreateLocalRun, DescribeRun, RunStatus
 from .paths import ServerRoot
@@ -80,17 +81,11 @@ def main(argv: list[str] | None = None) -> int:
     submit.add_argument("--config-dir", help="runtime configurations folder (default: the server's)")
     submit.add_argument("--json", action="store_true", help="print the run (DescribeRun JSON) on stdout")
     submit.add_argument("--wait", action="store_true", help="follow the run until it finishes")
-    config = commands.add_parser("config", help="read runtime configurations (no secrets)")
-    config_commands = config.add_subparsers(dest="config_command", required=True)
-    config_get = config_commands.add_parser("get", help="print one configuration as JSON")
-    config_get.add_argument("name")
-    config_list = config_commands.add_parser("list", help="print all configurations as JSON")
-    for sub in (config_get, config_list):
-        sub.add_argument("--config-dir", help="runtime configurations folder (default: the server's)")
+    config_cli.add_parser(commands)
     args = parser.parse_args(argv)
     try:
         if args.command == "config":
-            return config_command(args)
+            return config_cli.run(args)
         if args.command == "submit":
             try:
                 return asyncio.run(submit_command(args))
@@ -163,23 +158,6 @@ async def run_local(args: argparse.Namespace) -> int:
     if args.json:
         print(DescribeRun.model_validate(result.model_dump()).model_dump_json(indent=2))
     return EXIT.get(result.status, 1)
-
-
-def config_command(args: argparse.Namespace) -> int:
-    from .app import default_runtime_configs_dir
-    from .config import RuntimeConfigStore
-    from .models import ListRuntimeConfigsResponse
-
-    store = RuntimeConfigStore(args.config_dir or default_runtime_configs_dir())
-    if args.config_command == "list":
-        print(ListRuntimeConfigsResponse(runtime_configs=store.list()).model_dump_json(indent=2))
-        return 0
-    try:
-        print(store.get(args.name).model_dump_json(indent=2))
-    except TektonError as e:
-        print(f"error: {e.message}", file=sys.stderr)
-        return 1
-    return 0
 
 
 async def submit_command(args: argparse.Namespace) -> int:

@@ -21,8 +21,6 @@ from . import __version__
 from .config import RuntimeConfigStore
 from .errors import InvalidRequest, TektonError
 from .models import (
-    CheckRuntimeConfigResponse,
-    ConnectionCheck,
     CreateLocalRun,
     CreateRuntimeConfig,
     CreateTektonRun,
@@ -318,18 +316,8 @@ class RuntimeConfigCheckHandler(TektonHandler):
 
     @web.authenticated
     async def post(self, name: str) -> None:
-        stored = self.runtime_configs.load(name)
         create = self.get_query_argument("create_bucket", "false").lower() in ("1", "true", "yes")
-
-        async def storage_check() -> ConnectionCheck:
-            try:
-                storage = self.settings["tekton_storage_class"](stored, parent=self.extensionapp)
-                return await asyncio.to_thread(storage.check, create)
-            except TektonError as e:
-                return ConnectionCheck(ok=False, message=e.message)
-
-        storage, kubernetes = await asyncio.gather(storage_check(), self.tekton_runs.check(name))
-        self.reply(CheckRuntimeConfigResponse(storage=storage, kubernetes=kubernetes))
+        self.reply(await self.tekton_runs.check_all(name, create))
 
 
 def default_handlers() -> list[tuple[str, type[TektonHandler]]]:

@@ -28,6 +28,7 @@ from .kube import MANAGED_BY_LABEL, MANAGED_BY_VALUE, PIPELINE_LABEL, TektonClus
 from .models import (
     FINISHED_NODE,
     FINISHED_RUN,
+    CheckRuntimeConfigResponse,
     ConnectionCheck,
     CreateTektonRun,
     DescribeRun,
@@ -399,6 +400,19 @@ class TektonRunService:
             return await asyncio.to_thread(cluster.check)
         except TektonError as e:
             return ConnectionCheck(ok=False, message=e.message)
+
+    async def check_all(self, config: str, create_bucket: bool = False) -> CheckRuntimeConfigResponse:
+        """"Test connection": the bucket and the cluster, checked at the same time."""
+        rc = self._config(config)
+
+        async def storage_check() -> ConnectionCheck:
+            try:
+                return await asyncio.to_thread(self.storage(rc).check, create_bucket)
+            except TektonError as e:
+                return ConnectionCheck(ok=False, message=e.message)
+
+        storage, kubernetes = await asyncio.gather(storage_check(), self.check(config))
+        return CheckRuntimeConfigResponse(storage=storage, kubernetes=kubernetes)
 
     async def shutdown(self, timeout: float = 10.0) -> None:
         """Server stopping: stop uploads (their pending runs are deleted), close clients."""

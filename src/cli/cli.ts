@@ -5,6 +5,7 @@
 import { UsageError } from './args';
 import { EXIT, ICommand } from './command';
 import { compileCommand } from './compile';
+import { configCommand } from './config';
 import { IReporter, stdio } from './report';
 import { runCommand } from './run';
 import { submitCommand } from './submit';
@@ -15,13 +16,15 @@ export const COMMANDS: ICommand[] = [
   compileCommand('compile'),
   compileCommand('export'),
   runCommand,
-  submitCommand
+  submitCommand,
+  configCommand
 ];
 
 export function overview(): string {
   const width = Math.max(...COMMANDS.map(c => c.name.length));
   return [
     'Usage: tekton-pipeline COMMAND FILE [options]',
+    '       tekton-pipeline config list|show|get|create|edit|delete|test [NAME] [options]',
     '',
     'Commands:',
     ...COMMANDS.map(c => `  ${c.name.padEnd(width)}  ${c.summary}`),

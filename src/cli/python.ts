@@ -19,8 +19,9 @@ export interface IPythonResult {
 /**
  * Runs `python -m jupyterlab_tekton ARGS`, writing `input` to its stdin. With
  * `capture`, stdout is collected and returned; otherwise both streams go to ours.
+ * With `interactive`, the child gets our stdin instead (e.g. for an editor it starts).
  */
-export function runPython(args: string[], input: string | null, capture = false): Promise<IPythonResult> {
+export function runPython(args: string[], input: string | null, capture = false, interactive = false): Promise<IPythonResult> {
   const python = pythonExecutable();
   return new Promise(resolve => {
     let stdout = '';
@@ -32,7 +33,7 @@ export function runPython(args: string[], input: string | null, capture = false)
       }
     };
     const child = spawn(python, ['-m', 'jupyterlab_tekton', ...args], {
-      stdio: ['pipe', capture ? 'pipe' : 'inherit', 'inherit']
+      stdio: [interactive ? 'inherit' : 'pipe', capture ? 'pipe' : 'inherit', 'inherit']
     });
     child.on('error', error => finish({ code: null, stdout, error: `cannot start ${python}: ${error.message}` }));
     if (capture) {
@@ -40,8 +41,10 @@ export function runPython(args: string[], input: string | null, capture = false)
       child.stdout!.on('data', chunk => (stdout += chunk));
     }
     child.on('close', (code, signal) => finish({ code: code ?? 128 + (signal ? constants.signals[signal] ?? 0 : 0), stdout }));
-    // A child that exits without reading stdin must not crash us with EPIPE.
-    child.stdin!.on('error', () => undefined);
-    child.stdin!.end(input ?? '');
+    if (!interactive) {
+      // A child that exits without reading stdin must not crash us with EPIPE.
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(input ?? '');
+    }
   });
 }
