@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any, TypeVar
 
 from jupyter_server.base.handlers import APIHandler
@@ -32,6 +33,7 @@ from .models import (
     UpdateRuntimeConfig,
 )
 from .runs import LOG_CHUNK_DEFAULT, LocalRunService
+from .tektonartifacts import RunArtifacts, content_disposition
 from .tektonruns import TektonRunService
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -73,6 +75,10 @@ class TektonHandler(ExtensionHandlerMixin, APIHandler):
     @property
     def tekton_runs(self) -> TektonRunService:
         return self.settings["tekton_cluster_runs"]
+
+    @property
+    def artifacts(self) -> RunArtifacts:
+        return RunArtifacts(self.tekton_runs)
 
     def parse_body(self, model: type[Model]) -> Model:
         try:
@@ -281,6 +287,51 @@ class TektonNodeLogHandler(TektonHandler):
         self.reply(await self.tekton_runs.read_log(runtime_config, run_id, task_name, offset, limit, step))
 
 
+class TektonArtifactsHandler(TektonHandler):
+    """GET …/artifacts[?node=TASK]: the objects under the run's prefix."""
+
+    @web.authenticated
+    async def get(self, runtime_config: str, run_id: str) -> None:
+        task = self.get_query_argument("node", None)
+        if task is not None and not re.fullmatch(TASK_REGEX, task):
+            raise InvalidRequest(f"node '{task}' is not a task name", property="node")
+        self.reply(await self.artifacts.list(runtime_config, run_id, task))
+
+
+class TektonArtifactHandler(TektonHandler):
+    """GET …/artifacts/{path}: one object, streamed as an attachment (never rendered inline)."""
+
+    @web.authenticated
+    async def get(self, runtime_config: str, run_id: str, path: str) -> None:
+        filename, size, chunks = await self.artifacts.open(runtime_config, run_id, path)
+        self.set_header("Content-Type", "application/octet-stream")
+        self.set_header("Content-Disposition", content_disposition(filename))
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.set_header("Cache-Control", "no-store")
+        if size:
+            self.set_header("Content-Length", str(size))
+        try:
+            while (data := await asyncio.to_thread(next, chunks, None)) is not None:
+                self.write(data)
+                await self.flush()
+        except TektonError as e:  # headers are gone: all we can do is cut the reply short
+            self.log.warning("download of %s of run %s stopped: %s", path, run_id, e.message)
+            self.request.connection.close()
+            return
+        finally:
+            await asyncio.to_thread(chunks.close)
+        self.finish()
+
+
+class TektonCopyNodeHandler(TektonHandler):
+    """POST …/nodes/{task}/copy: the node's files into <runs root>/<pipeline>/<run>/<task>/."""
+
+    @web.authenticated
+    async def post(self, runtime_config: str, run_id: str, task_name: str) -> None:
+        runs = self.runs
+        self.reply(await self.artifacts.copy_node(runtime_config, run_id, task_name, runs.root, runs.runs_root))
+
+
 # ---- runtime configurations ---------------------------------------------------------------
 
 
@@ -332,6 +383,9 @@ def default_handlers() -> list[tuple[str, type[TektonHandler]]]:
         (rf"{runs}/tekton/{TEKTON_RUN_REGEX}/cancel", TektonCancelRunHandler),
         (rf"{runs}/tekton/{TEKTON_RUN_REGEX}/rerun", TektonRerunHandler),
         (rf"{runs}/tekton/{TEKTON_RUN_REGEX}/nodes/{TASK_REGEX}/log", TektonNodeLogHandler),
+        (rf"{runs}/tekton/{TEKTON_RUN_REGEX}/nodes/{TASK_REGEX}/copy", TektonCopyNodeHandler),
+        (rf"{runs}/tekton/{TEKTON_RUN_REGEX}/artifacts", TektonArtifactsHandler),
+        (rf"{runs}/tekton/{TEKTON_RUN_REGEX}/artifacts/(?P<path>.+)", TektonArtifactHandler),
         (rf"{runs}/{RUN_ID_REGEX}", RunHandler),
         (rf"{runs}/{RUN_ID_REGEX}/cancel", CancelRunHandler),
         (rf"{runs}/{RUN_ID_REGEX}/nodes/{TASK_REGEX}/log", NodeLogHandler),

@@ -382,6 +382,32 @@ class NodeLog(_Wire):
     complete: bool
 
 
+class RunArtifact(_Wire):
+    """One object a Tekton run stored; `path` is relative to the run's prefix (`<task>/run.log`)."""
+
+    path: str
+    size: int
+    last_modified: datetime | None = None
+
+
+class ListRunArtifactsResponse(_Wire):
+    """GET …/artifacts[?node=TASK]: what lies under the run's (or node's) prefix."""
+
+    uri: str  # s3://bucket/<pipeline>/<run>/[<task>/]
+    artifacts: list[RunArtifact]
+
+
+class CopiedNodeArtifacts(_Wire):
+    """POST …/nodes/{task}/copy: a node's files copied under the server root (posix paths)."""
+
+    task_name: str
+    path: str  # the folder: <runs root>/<pipeline>/<run>/<task>
+    notebook_path: str | None = None  # the executed notebook, for notebook nodes
+    log_path: str | None = None
+    files: list[str]
+    bytes: int
+
+
 class ServerInfo(_Wire):
     """GET /tekton/info: lets the UI check that the server extension is installed."""
 

@@ -14,7 +14,7 @@ or stored keys. Errors become TektonErrors whose messages never contain credenti
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -131,6 +131,10 @@ class ObjectStorage(LoggingConfigurable):
         raise NotImplementedError
 
     def download_file(self, key: str, target: Path) -> None:
+        raise NotImplementedError
+
+    def open(self, key: str, chunk_size: int = 1024 * 1024) -> tuple[int, Iterator[bytes]]:
+        """An object's size and its content in chunks (read lazily, for streaming replies)."""
         raise NotImplementedError
 
     def upload_run(
@@ -316,3 +320,19 @@ class S3ObjectStorage(ObjectStorage):
     def download_file(self, key: str, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         self._call(f"download {key}", self.client.download_file, self.bucket, key, str(target))
+
+    def open(self, key: str, chunk_size: int = 1024 * 1024) -> tuple[int, Iterator[bytes]]:
+        response = self._call(f"download {key}", self.client.get_object, Bucket=self.bucket, Key=key)
+        body = response["Body"]
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                while True:
+                    data = self._call(f"download {key}", body.read, chunk_size)
+                    if not data:
+                        return
+                    yield data
+            finally:
+                body.close()
+
+        return int(response.get("ContentLength") or 0), chunks()

@@ -197,6 +197,15 @@ class NodeInfo:
         self.kind = kind if kind in NodeKind.__members__ else "notebook"
 
 
+def saved_notebook(node: NodeInfo) -> str | None:
+    """Where the save step puts a notebook node's executed notebook, relative to `<task>/`
+    (the node file relative to its folder; src/compiler/steps/README.md)."""
+    if node.kind != "notebook" or not node.file:
+        return None
+    base = node.base_dir.strip("/")
+    return node.file[len(base) + 1:] if base else node.file
+
+
 def nodes_from_spec(pipeline_run: dict) -> list[NodeInfo]:
     """Node list when the IR is not at hand: the pipeline tasks of the spec (or of the
     status, where Tekton copies a referenced Pipeline's spec)."""
@@ -231,10 +240,8 @@ def describe_nodes(
         started = parse_time(((tr or {}).get("status") or {}).get("startTime"))
         finished = parse_time(((tr or {}).get("status") or {}).get("completionTime"))
         node_uri = f"{artifacts_uri}{node.task_name}/" if artifacts_uri else None
-        notebook_uri = None
-        if node_uri and node.kind == "notebook" and node.file:
-            relative = node.file[len(node.base_dir.strip("/")) + 1:] if node.base_dir.strip("/") else node.file
-            notebook_uri = node_uri + relative
+        relative = saved_notebook(node)
+        notebook_uri = node_uri + relative if node_uri and relative else None
         described.append(
             DescribeNode(
                 id=node.id,
