@@ -8,11 +8,16 @@ succeeded in the cluster."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import jsonschema
 import pytest
+import yaml
+from pydantic.json_schema import models_json_schema
 from jupyter_server.utils import url_path_join
 from tornado.httpclient import HTTPClientError
 
+from jupyterlab_tekton import models as m
 from submit_support import (
     assert_no_secret,
     compile_for,
@@ -165,3 +170,45 @@ async def test_artifact_endpoints_refuse_unauthenticated_requests(jp_fetch, meth
     with pytest.raises(HTTPClientError) as info:  # an empty Authorization header: no credentials
         await jp_fetch(*path.split("/"), method=method, headers={"Authorization": ""}, **kwargs)
     assert info.value.code == 403
+
+
+SPEC = Path(__file__).resolve().parents[2] / "jupyterlab_tekton" / "openapi.yaml"
+
+
+def inline_schema(model) -> dict:
+    """The model's JSON schema with every $ref resolved in place (as openapi.yaml writes it)."""
+    _, top = models_json_schema([(model, "serialization")], ref_template="#/$defs/{model}")
+
+    def resolve(o):
+        if isinstance(o, dict):
+            if "$ref" in o:
+                return resolve(top["$defs"][o["$ref"].rsplit("/", 1)[1]])
+            return {k: resolve(v) for k, v in o.items() if k != "title"}
+        if isinstance(o, list):
+            return [resolve(v) for v in o]
+        return o
+
+    return resolve(top["$defs"][model.__name__])
+
+
+def reply_schema(path: str, verb: str) -> dict:
+    spec = yaml.safe_load(SPEC.read_text())
+    return spec["paths"][path][verb]["responses"]["200"]["content"]["application/json"]["schema"]
+
+
+def test_openapi_artifact_schemas_are_the_models():
+    base = "/runs/tekton/{runtime_config}/{run_id}"
+    assert reply_schema(f"{base}/artifacts", "get") == inline_schema(m.ListRunArtifactsResponse)
+    assert reply_schema(f"{base}/nodes/{{task_name}}/copy", "post") == inline_schema(m.CopiedNodeArtifacts)
+
+
+async def test_artifact_replies_validate_against_the_spec(jp_fetch, jp_root_dir, tmp_path, minio, namespace, runtime_config):
+    run = await submit_and_finish(jp_fetch, jp_root_dir, tmp_path, runtime_config)
+    save_step_files(minio, run, "train", "train.ipynb")
+    base = "/runs/tekton/{runtime_config}/{run_id}"
+    listed = await fetch_json(jp_fetch, *run_path("testcluster", run["id"], "artifacts"))
+    jsonschema.Draft202012Validator(reply_schema(f"{base}/artifacts", "get")).validate(listed)
+    assert any(a["last_modified"] for a in listed["artifacts"])
+    copied = await fetch_json(jp_fetch, *run_path("testcluster", run["id"], "nodes", "train", "copy"), method="POST")
+    jsonschema.Draft202012Validator(reply_schema(f"{base}/nodes/{{task_name}}/copy", "post")).validate(copied)
+    assert copied["notebook_path"] == f"pipeline-runs/art/{run['id']}/train/train.ipynb"
