@@ -10,7 +10,7 @@ import { refreshIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import type { Tekton } from '../services';
 import type { IRunDetail, IRunEntry } from './client';
-import { runKey } from './client';
+import { isTekton, runKey } from './client';
 import { LogView } from './LogView';
 import { messageOf, RunsModel } from './model';
 import { formatDuration, isFinished, runDuration } from './states';
@@ -243,6 +243,9 @@ function RunDetail({
                   {trans.__('Notebook')}
                 </button>
               )}
+              {isTekton(run) && storedFile(node) && (
+                <StoredArtifacts run={run} node={node} model={model} actions={actions} trans={trans} />
+              )}
             </div>
             {node.message && node.status !== 'succeeded' && (
               <div className="jp-tekton-RunsPanel-message">{node.message}</div>
@@ -255,6 +258,80 @@ function RunDetail({
       </ul>
     </div>
   );
+}
+
+/**
+ * A finished Tekton node's files in object storage: a button that copies them to
+ * `<runs root>/<pipeline>/<run>/<task>/` and opens the executed notebook (or the folder),
+ * and a plain download link of the notebook (or run.log).
+ */
+function StoredArtifacts({
+  run,
+  node,
+  model,
+  actions,
+  trans
+}: {
+  run: IRunDetail;
+  node: Tekton.IDescribeNode;
+  model: RunsModel;
+  actions: IRunsPanelActions;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const [copying, setCopying] = React.useState(false);
+  const file = storedFile(node)!;
+  const copy = async () => {
+    setCopying(true);
+    try {
+      const copied = await model.client.copyNodeArtifacts(run, node.task_name);
+      if (copied.notebook_path) {
+        actions.openFile(copied.notebook_path);
+      } else {
+        actions.openFolder(copied.path);
+      }
+    } catch (reason) {
+      actions.notifyError(trans.__('Could not copy the files of %1: %2', node.label, messageOf(reason)));
+    } finally {
+      setCopying(false);
+    }
+  };
+  const isNotebook = !!node.notebook_uri;
+  return (
+    <>
+      <button
+        className="jp-tekton-RunsPanel-linkButton"
+        data-testid="run-node-fetch"
+        disabled={copying}
+        title={trans.__('Copy the files of this node from %1 into the run folder and open them', node.artifacts_uri ?? '')}
+        onClick={() => void copy()}
+      >
+        {copying ? trans.__('Copying…') : isNotebook ? trans.__('Notebook') : trans.__('Files')}
+      </button>
+      <a
+        className="jp-tekton-RunsPanel-linkButton"
+        data-testid="run-node-download"
+        href={model.client.artifactUrl(run, `${node.task_name}/${file}`)}
+        download={file.split('/').pop()}
+        title={trans.__('Download %1', `${node.artifacts_uri ?? ''}${file}`)}
+      >
+        {trans.__('Download')}
+      </a>
+    </>
+  );
+}
+
+const SAVED = new Set(['succeeded', 'failed', 'timed_out']);
+
+/** What the save step stored for a node that ran (relative to `<task>/`): the executed
+ * notebook, else the log; null for nodes that never ran or have no object storage. */
+function storedFile(node: Tekton.IDescribeNode): string | null {
+  if (!node.artifacts_uri || !node.started || !SAVED.has(node.status)) {
+    return null;
+  }
+  if (node.notebook_uri && node.notebook_uri.startsWith(node.artifacts_uri)) {
+    return node.notebook_uri.slice(node.artifacts_uri.length);
+  }
+  return 'run.log';
 }
 
 /** A just-submitted Tekton run's files going to object storage, or why that failed. */

@@ -2,11 +2,23 @@
  * The runs endpoints the panel needs, one interface for both backends: local runs are
  * addressed by id, Tekton runs by runtime configuration and PipelineRun name.
  */
-import { TektonService } from '../services';
+import { URLExt } from '@jupyterlab/coreutils';
+import { API_NAMESPACE, requestAPI, TektonService } from '../services';
 import type { Tekton } from '../services';
 
 export type IRunEntry = Tekton.IRunSummary;
 export type IRunDetail = Tekton.IDescribeRun;
+
+/** POST …/nodes/{task}/copy: the node's files, copied from object storage under the server root. */
+export interface ICopiedNodeArtifacts {
+  task_name: string;
+  /** Server-root relative folder: <runs root>/<pipeline>/<run>/<task>. */
+  path: string;
+  notebook_path: string | null;
+  log_path: string | null;
+  files: string[];
+  bytes: number;
+}
 
 /** Minimal identity of a run: enough to address it on the server. */
 export interface IRunRef {
@@ -51,9 +63,32 @@ export class RunsClient {
       : this.service.getNodeLog(run.id, taskName, offset);
   }
 
+  /** Copy a Tekton node's files (executed notebook, log, outputs) from object storage to
+   * `<runs root>/<pipeline>/<run>/<task>/`, so they open in JupyterLab. */
+  copyNodeArtifacts(run: IRunRef, taskName: string): Promise<ICopiedNodeArtifacts> {
+    return requestAPI<ICopiedNodeArtifacts>(
+      `${tektonRunPath(run)}/nodes/${encodeURIComponent(taskName)}/copy`,
+      { method: 'POST' },
+      this.service.serverSettings
+    );
+  }
+
+  /** A plain link that downloads one object of a Tekton run (`path` relative to the run's prefix). */
+  artifactUrl(run: IRunRef, path: string): string {
+    const segments = path.split('/').filter(Boolean).map(encodeURIComponent);
+    return URLExt.join(this.service.serverSettings.baseUrl, API_NAMESPACE, tektonRunPath(run), 'artifacts', ...segments);
+  }
+
   startLocal(body: Tekton.ICreateLocalRun): Promise<IRunDetail> {
     return this.service.createLocalRun(body);
   }
+}
+
+function tektonRunPath(run: IRunRef): string {
+  if (!isTekton(run)) {
+    throw new Error(`run ${run.id} is not a Tekton run: its files are in its run folder`);
+  }
+  return `runs/tekton/${encodeURIComponent(run.runtime_config!)}/${encodeURIComponent(run.id)}`;
 }
 
 export function isTekton(run: IRunRef): boolean {

@@ -19,6 +19,7 @@ function seed() {
   server.runs.clear();
   server.calls = [];
   server.rerunError = null;
+  server.copyError = null;
   const done = localRun('done-1', 'a.pipeline', [{ id: 'n1', task: 'producer', label: 'producer' }]);
   done.status = 'succeeded';
   done.started = '2026-11-26T10:00:00Z';
@@ -154,6 +155,56 @@ describe('RunsView', () => {
     });
     expect(server.countOf('GET', `runs/tekton/dev/${fresh}`)).toBeGreaterThan(0);
     expect(actions.notifyError).not.toHaveBeenCalled();
+    model.dispose();
+  });
+
+  it('a finished Tekton node offers its files from object storage: copy + open, and a download link', async () => {
+    const { model, actions } = setup();
+    const tekton = server.runs.get('pc-x1')!;
+    const uri = 's3://pipelines/producer-consumer/pc-x1/';
+    tekton.nodes = [
+      ...tekton.nodes,
+      { ...tekton.nodes[0], id: 'n2', task_name: 'script', label: 'script', kind: 'python', file: 'script.py' },
+      { ...tekton.nodes[0], id: 'n3', task_name: 'never', label: 'never' }
+    ];
+    for (const node of tekton.nodes) {
+      Object.assign(node, { notebook_path: null, artifacts_path: null, artifacts_uri: `${uri}${node.task_name}/` });
+    }
+    Object.assign(tekton.nodes[0], { status: 'failed', started: '2026-11-26T10:00:00Z', notebook_uri: `${uri}producer/sub/producer.ipynb` });
+    Object.assign(tekton.nodes[1], { status: 'succeeded', started: '2026-11-26T10:00:00Z', notebook_uri: null });
+    Object.assign(tekton.nodes[2], { status: 'skipped', started: null, notebook_uri: `${uri}never/never.ipynb` });
+    await model.refresh();
+    const row = (await screen.findAllByTestId('run-row')).find(r => r.dataset.runId === 'pc-x1')!;
+    fireEvent.click(row.querySelector('.jp-tekton-RunsPanel-summary')!);
+    const detail = await screen.findByTestId('run-detail');
+    const [producer, script, never] = within(detail).getAllByTestId('run-node');
+    // A node that never ran saved nothing.
+    expect(within(never).queryByTestId('run-node-fetch')).toBeNull();
+    expect(within(never).queryByTestId('run-node-download')).toBeNull();
+
+    const link = within(producer).getByTestId('run-node-download') as HTMLAnchorElement;
+    expect(new URL(link.href).pathname).toBe('/tekton/runs/tekton/dev/pc-x1/artifacts/producer/sub/producer.ipynb');
+    expect(link.getAttribute('download')).toBe('producer.ipynb');
+    expect(new URL((within(script).getByTestId('run-node-download') as HTMLAnchorElement).href).pathname).toBe(
+      '/tekton/runs/tekton/dev/pc-x1/artifacts/script/run.log'
+    );
+
+    fireEvent.click(within(producer).getByTestId('run-node-fetch'));
+    await waitFor(() => expect(actions.openFile).toHaveBeenCalledWith('pipeline-runs/producer-consumer/pc-x1/producer/sub/producer.ipynb'));
+    expect(server.countOf('POST', 'runs/tekton/dev/pc-x1/nodes/producer/copy')).toBe(1);
+    // A script node has no notebook: its folder opens.
+    expect(within(script).getByTestId('run-node-fetch').textContent).toBe('Files');
+    fireEvent.click(within(script).getByTestId('run-node-fetch'));
+    await waitFor(() => expect(actions.openFolder).toHaveBeenCalledWith('pipeline-runs/producer-consumer/pc-x1/script'));
+
+    server.copyError = new TektonResponseError({ status: 404, statusText: 'Not Found' } as Response, {
+      message: "node 'producer' of run 'pc-x1' has no files in object storage yet",
+      reason: 'artifacts_not_found'
+    });
+    fireEvent.click(within(producer).getByTestId('run-node-fetch'));
+    await waitFor(() => expect(actions.notifyError).toHaveBeenCalled());
+    expect(actions.notifyError.mock.calls[0][0]).toContain('has no files in object storage yet');
+    expect(actions.openFile).toHaveBeenCalledTimes(1);
     model.dispose();
   });
 

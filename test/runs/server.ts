@@ -19,6 +19,8 @@ export class FakeRunsServer {
   down: Error | null = null;
   /** When set, POST …/rerun fails with this error (e.g. the server's 409 text). */
   rerunError: Error | null = null;
+  /** When set, POST …/nodes/{task}/copy fails with this error. */
+  copyError: Error | null = null;
 
   handle = async (endPoint: string, init: RequestInit = {}): Promise<unknown> => {
     const method = (init.method ?? 'GET').toUpperCase();
@@ -82,6 +84,17 @@ export class FakeRunsServer {
         content: text.slice(offset),
         complete: ['succeeded', 'failed', 'cancelled', 'skipped'].includes(node.status)
       };
+    }
+    if ((m = path.match(/^runs\/tekton\/([^/]+)\/([^/]+)\/nodes\/([^/]+)\/copy$/)) && method === 'POST') {
+      // Like the server: the node's files into <runs root>/<pipeline>/<run>/<task>/.
+      const run = this.get(decodeURIComponent(m[2]));
+      const node = run.nodes.find(n => n.task_name === m![3])!;
+      if (this.copyError) {
+        throw this.copyError;
+      }
+      const folder = `pipeline-runs/${run.pipeline_name}/${run.id}/${node.task_name}`;
+      const notebook = node.notebook_uri ? `${folder}/${node.notebook_uri.slice(node.artifacts_uri!.length)}` : null;
+      return { task_name: node.task_name, path: folder, notebook_path: notebook, log_path: `${folder}/run.log`, files: [], bytes: 0 };
     }
     throw Object.assign(new Error(`no route ${method} ${endPoint}`), { response: { status: 404 } });
   };
