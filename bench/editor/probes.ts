@@ -92,18 +92,23 @@ export interface IDragTarget {
   x: number;
   y: number;
   transform: string;
+  /** The React Flow pane, in page coordinates (React Flow auto-pans within 40 px of its edges). */
+  pane: { left: number; top: number; right: number; bottom: number };
 }
 
-/** The measured node nearest to the centre of the canvas under `root`, in page coordinates. */
-export function pickDragTarget(root: string): IDragTarget | null {
-  const container = document.querySelector(root);
+/**
+ * The measured node nearest to the point `aim` (offset from the centre of the canvas under
+ * `root`), wholly inside the pane, in page coordinates.
+ */
+export function pickDragTarget(args: { root: string; aim: { dx: number; dy: number } }): IDragTarget | null {
+  const container = document.querySelector(args.root);
   const pane = container?.querySelector('.react-flow') ?? null;
   if (!container || !pane) {
     return null;
   }
   const box = pane.getBoundingClientRect();
-  const cx = box.left + box.width / 2;
-  const cy = box.top + box.height / 2;
+  const cx = box.left + box.width / 2 + args.aim.dx;
+  const cy = box.top + box.height / 2 + args.aim.dy;
   let best: IDragTarget | null = null;
   let bestDistance = Infinity;
   container.querySelectorAll<HTMLElement>('.react-flow__node').forEach(node => {
@@ -115,7 +120,13 @@ export function pickDragTarget(root: string): IDragTarget | null {
     const distance = Math.hypot(x - cx, y - cy);
     if (inside && distance < bestDistance && node.style.visibility !== 'hidden') {
       bestDistance = distance;
-      best = { id: node.dataset.id ?? '', x, y, transform: node.style.transform };
+      best = {
+        id: node.dataset.id ?? '',
+        x,
+        y,
+        transform: node.style.transform,
+        pane: { left: box.left, top: box.top, right: box.right, bottom: box.bottom }
+      };
     }
   });
   return best;
@@ -127,4 +138,10 @@ export function nodeTransform(args: { root: string; id: string }): string {
     .querySelector(args.root)
     ?.querySelector<HTMLElement>(`.react-flow__node[data-id="${args.id}"]`);
   return node?.style.transform ?? '';
+}
+
+/** The CSS transform of the React Flow viewport (pan and zoom) under `root`. */
+export function viewportTransform(root: string): string {
+  const viewport = document.querySelector(root)?.querySelector<HTMLElement>('.react-flow__viewport');
+  return viewport?.style.transform ?? '';
 }

@@ -371,7 +371,6 @@ function CanvasView({ onController }: IPipelineCanvasProps): JSX.Element {
         selectionKeyCode="Shift"
         multiSelectionKeyCode={MULTI_SELECTION_KEYS}
         defaultEdgeOptions={DEFAULT_EDGE_OPTIONS}
-        onlyRenderVisibleElements
         fitView={initialFit}
         fitViewOptions={FIT_VIEW_OPTIONS}
         minZoom={0.05}

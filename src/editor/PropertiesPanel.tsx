@@ -26,6 +26,7 @@ import {
 import type { IDiagnostic, INode, IPipelineFlowDocument } from '../model/types';
 import { useEditorContext, useEditorState } from './context';
 import { problemText } from './messages';
+import { createFormTemplates } from './FormTemplates';
 import { relativeToPipeline } from './paths';
 
 /** FormComponent is typed for JSON form data; our documents are typed interfaces. */
@@ -206,25 +207,17 @@ export function NodeForm(props: {
   );
 
   return (
-    <div className="jp-tekton-PipelineEditor-form" data-testid="node-form">
-      <SchemaForm
-        schema={nodePropertiesSchema as RJSFSchema}
-        uiSchema={uiSchema}
-        formData={formData}
-        onChange={onChange}
-        validator={validator}
-        fields={NODE_FIELDS}
-        formContext={{ pipelineDocument: model.document }}
-        extraErrors={extraErrors}
-        idPrefix={props.idPrefix}
-        liveValidate={false}
-        noHtml5Validate
-        showErrorList={false}
-        tagName="div"
-        compact
-        translator={services.translator}
-      />
-    </div>
+    <PropertiesForm
+      testId="node-form"
+      schema={nodePropertiesSchema as RJSFSchema}
+      uiSchema={uiSchema}
+      formData={formData}
+      onChange={onChange}
+      extraErrors={extraErrors}
+      idPrefix={props.idPrefix}
+      fields={NODE_FIELDS}
+      formContext={{ pipelineDocument: model.document }}
+    />
   );
 }
 
@@ -277,23 +270,15 @@ function PipelineForm(props: {
   );
 
   return (
-    <div className="jp-tekton-PipelineEditor-form" data-testid="pipeline-form">
-      <SchemaForm
-        schema={schema}
-        uiSchema={uiSchema}
-        formData={formData}
-        onChange={onChange}
-        validator={validator}
-        extraErrors={extraErrors}
-        idPrefix={props.idPrefix}
-        liveValidate={false}
-        noHtml5Validate
-        showErrorList={false}
-        tagName="div"
-        compact
-        translator={services.translator}
-      />
-    </div>
+    <PropertiesForm
+      testId="pipeline-form"
+      schema={schema}
+      uiSchema={uiSchema}
+      formData={formData}
+      onChange={onChange}
+      extraErrors={extraErrors}
+      idPrefix={props.idPrefix}
+    />
   );
 }
 
@@ -328,14 +313,50 @@ function ParametersForm(props: {
     [model, formData, schema, trans]
   );
   return (
-    <div className="jp-tekton-PipelineEditor-form" data-testid="parameters-form">
+    <PropertiesForm
+      testId="parameters-form"
+      schema={schema}
+      uiSchema={uiSchema}
+      formData={formData}
+      onChange={onChange}
+      extraErrors={extraErrors}
+      idPrefix={props.idPrefix}
+    />
+  );
+}
+
+/** What differs between the panel's forms; everything else is the same rjsf setup. */
+interface IPropertiesFormProps {
+  testId: string;
+  schema: RJSFSchema;
+  uiSchema: UiSchema;
+  formData: Record<string, unknown>;
+  onChange(event: { formData?: Record<string, unknown> }): void;
+  extraErrors: ErrorSchema;
+  idPrefix: string;
+  fields?: Record<string, React.ComponentType<FieldProps<any>>>;
+  formContext?: Record<string, unknown>;
+}
+
+/**
+ * One of the panel's forms: JupyterLab's FormComponent, compact, validated by the model
+ * (no live rjsf validation, no submit button), with labelled inputs.
+ */
+function PropertiesForm(props: IPropertiesFormProps): JSX.Element {
+  const { services } = useEditorContext();
+  const templates = useMemo(() => createFormTemplates(services.translator), [services.translator]);
+  return (
+    <div className="jp-tekton-PipelineEditor-form" data-testid={props.testId}>
       <SchemaForm
-        schema={schema}
-        uiSchema={uiSchema}
-        formData={formData}
-        onChange={onChange}
+        schema={props.schema}
+        uiSchema={props.uiSchema}
+        formData={props.formData}
+        onChange={props.onChange}
         validator={validator}
-        extraErrors={extraErrors}
+        fields={props.fields}
+        formContext={props.formContext}
+        templates={templates}
+        extraErrors={props.extraErrors}
         idPrefix={props.idPrefix}
         liveValidate={false}
         noHtml5Validate

@@ -26,6 +26,8 @@ import type { IPipelineEditorModel, Tekton } from '../tokens';
 const REPARSE_DELAY = 60;
 /** Delay after the last edit before validation runs (keeps typing and dragging cheap). */
 const VALIDATE_DELAY = 120;
+/** validatePipeline's code for a pipeline without nodes. */
+const EMPTY_PIPELINE = 'empty-pipeline';
 /** Delay after the last edit before node files are checked on the server. */
 const FILE_CHECK_DELAY = 600;
 
@@ -250,7 +252,9 @@ export class PipelineEditorModel implements IPipelineEditorModel, IDisposable {
       if (this._isDisposed || !doc) {
         return;
       }
-      this._validation = validatePipeline(doc);
+      // An empty pipeline is where every pipeline starts, not a mistake: the canvas says
+      // how to add nodes. Running or exporting it still fails (the compiler validates).
+      this._validation = validatePipeline(doc).filter(d => d.code !== EMPTY_PIPELINE);
       this._update({ diagnostics: this._merged() });
     }, VALIDATE_DELAY);
   }

@@ -1,4 +1,5 @@
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { computeAccessibleName } from 'dom-accessibility-api';
 import React from 'react';
 import { EditorContext } from '../../src/editor/context';
 import { PropertiesPanel, changedKeys } from '../../src/editor/PropertiesPanel';
@@ -112,6 +113,49 @@ describe('PropertiesPanel', () => {
     await waitFor(() =>
       expect(getPrimaryPipeline(written())!.app_data!.properties!.pipeline_parameters).toHaveLength(1)
     );
+  });
+
+  it('names every input: labels that screen readers read and tests can find by role', async () => {
+    const { model, written } = await setup();
+    const unnamed = (root: HTMLElement) =>
+      Array.from(root.querySelectorAll('input, select, textarea'))
+        // JupyterLab's toolkit buttons add hidden form proxies in jsdom (not in browsers).
+        .filter(e => !e.closest('jp-button') && computeAccessibleName(e) === '')
+        .map(e => e.id || e.outerHTML);
+
+    const pipelineForm = screen.getByTestId('pipeline-form');
+    expect(within(pipelineForm).getByRole('textbox', { name: 'Name' })).toBeTruthy();
+    expect(within(pipelineForm).getByRole('textbox', { name: 'Description' })).toBeTruthy();
+    expect(unnamed(pipelineForm)).toEqual([]);
+
+    act(() => model.setSelection({ nodes: [PRODUCER], comments: [], links: [] }));
+    const form = await waitFor(() => screen.getByTestId('node-form'));
+    expect(within(form).getByRole('textbox', { name: 'Label' })).toBeTruthy();
+    expect(within(form).getByRole('textbox', { name: 'File' })).toBeTruthy();
+    expect(within(form).getByRole('spinbutton', { name: 'GPUs' })).toBeTruthy();
+    expect(within(form).getByRole('checkbox', { name: 'Include subdirectories' })).toBeTruthy();
+    expect(within(form).getByRole('group', { name: 'Output files' })).toBeTruthy();
+    // Every list gets an item: the inputs inside list items are named too.
+    for (const add of within(form).getAllByTitle('Add item')) {
+      fireEvent.click(add);
+    }
+    await waitFor(() => expect(within(form).getByRole('textbox', { name: 'Mount path' })).toBeTruthy());
+    expect(within(form).getAllByRole('combobox', { name: 'Effect' })).toHaveLength(1);
+    expect(unnamed(form)).toEqual([]);
+
+    // Found by its name, the input edits the node.
+    fireEvent.change(within(form).getByRole('textbox', { name: 'Runtime image' }), {
+      target: { value: 'python:3.12-slim' }
+    });
+    expect(findNode(written(), PRODUCER)!.node.app_data!.component_parameters!.runtime_image).toBe(
+      'python:3.12-slim'
+    );
+
+    fireEvent.click(screen.getByTestId('properties-tab-parameters'));
+    const parameters = screen.getByTestId('parameters-form');
+    fireEvent.click(within(parameters).getByTitle('Add item'));
+    await waitFor(() => expect(within(parameters).getByRole('combobox', { name: 'Type' })).toBeTruthy());
+    expect(unnamed(parameters)).toEqual([]);
   });
 
   it('says what to do when no node is selected', async () => {

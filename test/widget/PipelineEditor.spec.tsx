@@ -116,6 +116,12 @@ describe('PipelineEditor widget', () => {
     await sleep(REPARSE_WAIT);
     expect(context.model.toString()).toBe('');
     expect(context.model.dirty).toBe(false);
+    // A new pipeline is empty, not wrong: no problem counted (the hint says what to do).
+    expect(editor.model.diagnostics).toEqual([]);
+    // Its first node brings the node's own problems, still nothing about emptiness.
+    editor.model.edit('Add node', doc => addNode(doc, { kind: 'python', filename: '', x: 0, y: 0 }).document);
+    await waitFor(() => expect(editor.model.diagnostics.length).toBeGreaterThan(0));
+    expect(editor.model.diagnostics.map(d => d.code)).not.toContain('empty-pipeline');
   });
 
   it('keeps the viewport when the first node lands on an empty canvas; fits a non-empty pipeline on open', async () => {
