@@ -31,6 +31,7 @@ import {
   resolveParameters,
   topologicalOrder
 } from './model';
+import { defineInputsFrom } from './inputs';
 import { assignUniqueNames, fileStem, MAX_PIPELINE_NAME, MAX_TASK_NAME, toDns1123Label } from './names';
 import type { IResolvedOptions } from './options';
 import { WORKDIR } from './steps';
@@ -84,8 +85,8 @@ export function buildIR(
   const byPosition = (a: string, b: string) => (position.get(a) as number) - (position.get(b) as number);
 
   const nodes: IRNode[] = [];
-  /** Ancestors that declare outputs, per node id (Elyra propagates all upstream outputs). */
-  const producers = new Map<string, Set<string>>();
+  /** Nodes whose save step passes outputs on: they declare outputs or received some. */
+  const passing = new Set<string>();
   for (const id of order) {
     const node = byId.get(id) as INode;
     const ref: INodeRef = { id, label: getNodeLabel(node) };
@@ -95,23 +96,17 @@ export function buildIR(
     }
     // flattenPipeline reports each source → target pair once.
     const direct = parents.has(id) ? (parents.get(id) as string[]).sort(byPosition) : [];
-    const ancestors = new Set<string>();
-    for (const parent of direct) {
-      for (const producer of producers.get(parent) ?? []) {
-        ancestors.add(producer);
-      }
-    }
     const irNode = Private.node(node, ref, resolveParameters(node, defaults), options, parameters, diagnostics);
     irNode.taskName = taskNames.get(id) as string;
     irNode.runAfter = direct.map(p => taskNames.get(p) as string);
-    irNode.inputsFrom = ancestors.size ? [...ancestors].sort(byPosition).map(p => taskNames.get(p) as string) : [];
-    // `ancestors` is this node's own set: extend it rather than copy it.
-    if (irNode.outputs.length) {
-      ancestors.add(id);
+    const inputParents = direct.filter(p => passing.has(p));
+    irNode.inputParents = inputParents.map(p => taskNames.get(p) as string);
+    if (irNode.outputs.length || inputParents.length) {
+      passing.add(id);
     }
-    producers.set(id, ancestors);
     nodes.push(irNode);
   }
+  defineInputsFrom(nodes);
   if (order.length < byId.size) {
     diagnostics.push(pipelineError('cycle', undefined, 'The pipeline contains a cycle; it cannot be ordered.'));
   }
@@ -428,6 +423,7 @@ namespace Private {
       nodeSelector,
       parameters: nodeParameters,
       runAfter: [],
+      inputParents: [],
       inputsFrom: []
     };
     if (sharedMemory) {

@@ -56,7 +56,7 @@ export function checkObjectSizes(documents: Record<string, unknown>[], ir: IRPip
       message:
         `The ${String(document.kind)} "${name}" would be ${Private.size(bytes)} (${bytes} bytes as JSON); ` +
         `the limit is ${Private.size(limit)} (${limit} bytes; etcd refuses objects over 1.5 MiB and Tekton adds status to them). ` +
-        Private.advice(ir, bytes, document.kind === 'PipelineRun')
+        Private.advice(ir, document.kind === 'PipelineRun')
     });
   }
   return diagnostics;
@@ -72,27 +72,11 @@ namespace Private {
     return `${(bytes / (1024 * 1024)).toFixed(2)} MiB`;
   }
 
-  /** What makes it big, when we can tell: the inherited-outputs lists grow quadratically. */
-  export function advice(ir: IRPipeline, bytes: number, embedded: boolean): string {
+  /** What to do about it. (Each task's share is about the same: nothing grows with ancestors.) */
+  export function advice(ir: IRPipeline, embedded: boolean): string {
     if (!embedded) {
       return 'Split the pipeline into smaller ones.';
     }
-    // Embedded, every node's TEKTON_INPUTS_FROM is in this one object.
-    let inputs = 0;
-    for (const node of ir.nodes) {
-      for (const name of node.inputsFrom) {
-        inputs += name.length + 1;
-      }
-    }
-    const hints: string[] = [];
-    if (inputs * 2 > bytes) {
-      hints.push(
-        `Most of it is the list of upstream nodes whose outputs each node fetches (${inputs} bytes): every node ` +
-          'receives the outputs of all its ancestors that declare outputs, so a long chain of such nodes grows ' +
-          'quadratically. Declare outputs only where a later node needs them, or split the pipeline.'
-      );
-    }
-    hints.push('Compiling with separate objects (--separate) puts each task in its own Task object.');
-    return hints.join(' ');
+    return `Compiling with separate objects (--separate) puts each of the ${ir.nodes.length} tasks in its own Task object.`;
   }
 }

@@ -168,8 +168,8 @@ export function buildStepTemplate(node: IRNode, ctx: IStepContext): Record<strin
 /** The three steps of a node's task, in order. */
 export function buildSteps(node: IRNode, parameters: IRParameter[], ctx: IStepContext): Record<string, unknown>[] {
   const fetchEnv: EnvVar[] = [];
-  if (node.inputsFrom.length) {
-    fetchEnv.push(literal('TEKTON_INPUTS_FROM', node.inputsFrom.join(' ')));
+  if (node.inputParents.length) {
+    fetchEnv.push(literal('TEKTON_INPUTS_FROM', node.inputParents.join(' ')));
   }
 
   const runEnv: EnvVar[] = [

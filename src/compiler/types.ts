@@ -111,7 +111,16 @@ export interface IRNode {
   parameters: string[];
   /** Task names of direct upstream nodes (runAfter). */
   runAfter: string[];
-  /** Task names of all ancestors whose outputs are fetched into the working dir. */
+  /**
+   * Task names of the direct upstream nodes that pass outputs on (they declare outputs or
+   * received some): the fetch step merges their `outputs-from.txt` lists (see inputs.ts).
+   */
+  inputParents: string[];
+  /**
+   * Task names of all ancestors whose declared outputs are copied into the working dir, in
+   * copy order (a later task's file wins; a task always comes after its ancestors). What
+   * the local runner copies; computed on first read (inputs.ts), enumerable, so JSON has it.
+   */
   inputsFrom: string[];
 }
 

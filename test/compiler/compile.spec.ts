@@ -58,10 +58,16 @@ describe('compile: one PipelineRun with embedded specs (default)', () => {
     expect(task(run, 'consumer-ipynb').displayName).toBe('consumer.ipynb');
   });
 
-  it('fetches the outputs of every upstream node that declares outputs', () => {
+  it('names the direct parents that pass outputs on; the IR lists every ancestor with outputs', () => {
+    // The parents' outputs-from.txt lists bring create-source-files-py's outputs along.
     expect(env(step(task(run, 'consumer-ipynb'), 'fetch'))).toEqual({
-      TEKTON_INPUTS_FROM: 'create-source-files-py producer-ipynb producer-script-py'
+      TEKTON_INPUTS_FROM: 'producer-ipynb producer-script-py'
     });
+    expect(result.ir!.nodes.find(n => n.taskName === 'consumer-ipynb')!.inputsFrom).toEqual([
+      'create-source-files-py',
+      'producer-ipynb',
+      'producer-script-py'
+    ]);
     expect(env(step(task(run, 'create-source-files-py'), 'fetch'))).toEqual({});
     expect(env(step(task(run, 'producer-ipynb'), 'save'))).toEqual({
       TEKTON_OUTPUTS: 'output-1.csv\noutput-2.csv',
@@ -271,7 +277,7 @@ describe('compile: every property', () => {
       patterns: ['train.ipynb', 'utils.py', 'config/*.yaml'],
       includeSubdirectories: true
     });
-    expect(env(step(task(run, 'report'), 'fetch'))).toEqual({ TEKTON_INPUTS_FROM: 'prepare train' });
+    expect(env(step(task(run, 'report'), 'fetch'))).toEqual({ TEKTON_INPUTS_FROM: 'train' });
     expect(env(step(train, 'save')).TEKTON_OUTPUTS).toBe('model/weights.bin\nreports/');
   });
 

@@ -30,6 +30,8 @@ for p in ${TEKTON_OUTPUTS:-}; do
   set -f
   [ $n = 1 ] || { warn "declared output '$p' matched no file"; printf '%s\n' "$p" >>"$A/missing-outputs.txt"; }
 done
+# For downstream fetch steps: the tasks whose outputs this one received, then itself.
+{ cat "${A%/*}/outputs-from.txt" 2>/dev/null || :; [ -z "${TEKTON_OUTPUTS:-}" ] || echo "$TEKTON_TASK"; } >"$A/outputs-from.txt"
 mc -q cp -r "$A/" "$D/" || err=1
 [ $err = 0 ] || { echo "save: upload to $D failed" >&2; [ "$rc" != 0 ] || rc=1; }
 exit "$rc"

@@ -1,0 +1,70 @@
+/**
+ * Which upstream outputs reach a node. As in Elyra, a node receives the declared outputs
+ * of all its ancestors. Listing every ancestor in every task would grow quadratically in a
+ * long chain (YAML size, compile time), so the pods pass the list on instead: each task's
+ * save step uploads `<task>/outputs-from.txt` (the tasks whose outputs it received, then
+ * itself when it declares outputs), and a fetch step reads only its direct parents' lists
+ * (`IRNode.inputParents`, TEKTON_INPUTS_FROM), merges them keeping each task's first
+ * occurrence, and copies those tasks' outputs in that order (a later task's file wins).
+ *
+ * Keeping the first occurrence puts every task after its own ancestors (each list that
+ * names a task also names, earlier, all its ancestors that pass outputs on), so a node
+ * always sees a descendant's file over its ancestor's.
+ *
+ * `IRNode.inputsFrom` is that merged list, for the local runner (which copies outputs
+ * itself). It is computed on first read, for all nodes at once: a compile for Tekton
+ * never needs it.
+ */
+import type { IRNode } from './types';
+
+/** Makes `inputsFrom` of every node (in topological order) a lazily computed, enumerable field. */
+export function defineInputsFrom(nodes: IRNode[]): void {
+  let computed = false;
+  const computeAll = () => {
+    if (computed) {
+      return;
+    }
+    computed = true;
+    const lists = mergedInputs(nodes);
+    nodes.forEach((node, i) => {
+      Object.defineProperty(node, 'inputsFrom', { value: lists[i], writable: true, enumerable: true, configurable: true });
+    });
+  };
+  for (const node of nodes) {
+    Object.defineProperty(node, 'inputsFrom', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        computeAll();
+        return node.inputsFrom;
+      },
+      set: (value: string[]) => {
+        computeAll();
+        node.inputsFrom = value;
+      }
+    });
+  }
+}
+
+/**
+ * Per node, the tasks whose outputs its fetch step copies, in copy order: what the fetch
+ * steps compute from the parents' `outputs-from.txt` (fetch.sh), computed the same way.
+ */
+export function mergedInputs(nodes: IRNode[]): string[][] {
+  /** Per task name: its `outputs-from.txt`. */
+  const passedOn = new Map<string, string[]>();
+  return nodes.map(node => {
+    const seen = new Set<string>();
+    const list: string[] = [];
+    for (const parent of node.inputParents) {
+      for (const task of passedOn.get(parent) ?? []) {
+        if (!seen.has(task)) {
+          seen.add(task);
+          list.push(task);
+        }
+      }
+    }
+    passedOn.set(node.taskName, node.outputs.length ? [...list, node.taskName] : list);
+    return list;
+  });
+}
