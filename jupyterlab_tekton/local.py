@@ -18,6 +18,10 @@ the event loop:
 - warm start: the runner of the next node in line starts early (prewarm mode), so its
   interpreter and kernel are up when its upstream nodes finish; it executes on a line on
   its stdin, after the upstream outputs were copied in;
+- early finish: the runner says on a pipe of its own (TEKTON_DONE_FD) when the node's
+  result is final -- notebook, log and status written, the user's objects released --
+  before its kernel shuts down; the node ends then and its downstream nodes start while
+  the old process stops in the background (the run ends once every process is gone);
 - `cancel()` stops the running process trees and marks what remains `cancelled`;
 - a node `timeout` (Go duration) is enforced; `retries` are not (local runs are for
   trying things out).
@@ -48,7 +52,7 @@ from .models import (
 from .paths import ServerRoot
 from .processes import terminate_tree
 from .runstore import RunRecord, RunStore, utcnow
-from .steps import READY_LINE, find_runner, node_environment, node_file
+from .steps import DONE_FD, DONE_LINE, READY_LINE, find_runner, node_environment, node_file
 from . import workdir as workdirs
 
 NodeListener = Callable[[RunRecord, str], None]
@@ -202,6 +206,32 @@ class NodeProcess:
         self.stderr = stderr
         self.ready = False  # its kernel is up (or it ended): it no longer competes for the CPU
         self.reader: asyncio.Task | None = None
+        # The exit code the runner announced on its done pipe; None: it closed the pipe
+        # without (an in-process engine, a crash): only its exit counts.
+        self.done: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+
+    async def read_done(self, fd: int) -> None:
+        """Resolve `done` from the runner's done pipe (`DONE_LINE <exit code>`)."""
+        code = None
+        transport = None
+        try:
+            loop = asyncio.get_running_loop()
+            reader = asyncio.StreamReader()
+            pipe = os.fdopen(fd, "rb", buffering=0)
+            fd = -1  # the pipe object owns it now
+            transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)
+            words = (await reader.readline()).split()
+            if len(words) == 2 and words[0] == DONE_LINE and words[1].lstrip(b"-").isdigit():
+                code = int(words[1])
+        except OSError:
+            pass
+        finally:
+            if transport is not None:
+                transport.close()
+            elif fd >= 0:
+                os.close(fd)
+            if not self.done.done():
+                self.done.set_result(code)
 
     async def read_stdout(self, on_ready: Callable[[], None]) -> None:
         """Wait for the runner's ready line, then drain stdout (it mirrors run.log there)."""
@@ -245,6 +275,8 @@ class SubprocessLocalRunner(LocalRunner):
 
     # Seconds a cancelled node gets to exit on SIGTERM before SIGKILL.
     kill_grace = 5.0
+    # Seconds a runner that said it is done gets to stop its kernel (it kills it after 5).
+    exit_grace = 10.0
 
     prewarm = Bool(
         True,
@@ -263,6 +295,7 @@ class SubprocessLocalRunner(LocalRunner):
         self._warm: dict[str, asyncio.Task] = {}  # task name -> Task[NodeProcess], not released
         self._stopping: set[asyncio.Task] = set()  # warm processes being stopped
         self._booting: set[str] = set()  # executing nodes whose kernel is not up yet
+        self._exiting: dict[asyncio.Task, asyncio.subprocess.Process] = {}  # done, still stopping
         self._wakeup = asyncio.Event()
 
     async def execute(self) -> None:
@@ -287,8 +320,9 @@ class SubprocessLocalRunner(LocalRunner):
         finally:
             for task_name in list(self._warm):
                 self._discard(task_name)
-            if self._stopping:
-                await asyncio.gather(*self._stopping, return_exceptions=True)
+            # The run ends when every process is gone: warm ones stopped, finished ones exited.
+            while left := [t for t in (*self._stopping, *self._exiting) if not t.done()]:
+                await asyncio.gather(*left, return_exceptions=True)
         now = utcnow()
         for node in self.ir.nodes:
             if self.node_status(node.task_name) == NodeStatus.pending:
@@ -355,6 +389,22 @@ class SubprocessLocalRunner(LocalRunner):
         node_process.reader.cancel()
         await asyncio.to_thread(node_process.remove)
 
+    def _let_exit(self, node_process: NodeProcess, artifacts: Path) -> None:
+        """A node that finished early: its runner stops its kernel in the background."""
+        exiting = asyncio.ensure_future(self._wait_exit(node_process, artifacts))
+        self._exiting[exiting] = node_process.process
+        exiting.add_done_callback(lambda t: self._exiting.pop(t, None))
+
+    async def _wait_exit(self, node_process: NodeProcess, artifacts: Path) -> None:
+        try:
+            await asyncio.wait_for(asyncio.shield(node_process.process.wait()), self.exit_grace)
+        except asyncio.TimeoutError:
+            self.log.warning("node %s: the runner did not exit %ss after it finished", artifacts.name, self.exit_grace)
+        finally:
+            await terminate_tree(node_process.process, self.kill_grace)
+            node_process.reader.cancel()
+            await asyncio.to_thread(node_process.remove, artifacts)
+
     def _ready(self, task_name: str) -> None:
         self._booting.discard(task_name)
         self._wakeup.set()
@@ -364,7 +414,7 @@ class SubprocessLocalRunner(LocalRunner):
             return
         self.cancel_requested = True
         self._wakeup.set()
-        for process in list(self._processes.values()):
+        for process in [*self._processes.values(), *self._exiting.values()]:
             asyncio.ensure_future(terminate_tree(process, self.kill_grace))
         for task_name in list(self._warm):
             self._discard(task_name)
@@ -373,6 +423,7 @@ class SubprocessLocalRunner(LocalRunner):
         """A working dir with the node's sources and runner.py waiting in it (prewarm mode)."""
         workdir = await asyncio.to_thread(workdirs.create, node, self.root)
         fd, stderr_name = tempfile.mkstemp(prefix=f"tekton-{node.task_name}-", suffix=".stderr")
+        done_read, done_write = os.pipe()
         try:
             env = node_environment(
                 node,
@@ -384,6 +435,7 @@ class SubprocessLocalRunner(LocalRunner):
                 python=self.python,
             )
             env["TEKTON_PREWARM"] = "1"
+            env[DONE_FD] = str(done_write)
             # run.log is the runner's (it mirrors it to stdout for Tekton); keep only stderr,
             # where an interpreter or kernel that dies before the runner can log says why.
             with os.fdopen(fd, "wb") as stderr:
@@ -396,14 +448,27 @@ class SubprocessLocalRunner(LocalRunner):
                     stdout=asyncio.subprocess.PIPE,
                     stderr=stderr,
                     start_new_session=True,
+                    pass_fds=(done_write,),
                 )
         except BaseException:
+            os.close(done_read)
             Path(stderr_name).unlink(missing_ok=True)
             shutil.rmtree(workdir, ignore_errors=True)
             raise
+        finally:
+            os.close(done_write)  # the runner's copy is the only writer: its exit means EOF
         node_process = NodeProcess(process, workdir, Path(stderr_name))
-        node_process.reader = asyncio.ensure_future(node_process.read_stdout(lambda: self._ready(node.task_name)))
+        node_process.reader = asyncio.ensure_future(self._watch(node_process, node.task_name, done_read))
         return node_process
+
+    async def _watch(self, node_process: NodeProcess, task_name: str, done_fd: int) -> None:
+        """Its stdout (ready line) and its done pipe, until both end."""
+        done = asyncio.ensure_future(node_process.read_done(done_fd))
+        try:
+            await node_process.read_stdout(lambda: self._ready(task_name))
+            await done
+        finally:
+            done.cancel()
 
     async def run_node(self, node: IRNode, runner: Path, warm: asyncio.Task | None = None) -> None:
         """Execute one node: its prewarmed process (`warm`, a Task[NodeProcess]) or a new one."""
@@ -411,6 +476,7 @@ class SubprocessLocalRunner(LocalRunner):
         artifacts.mkdir(parents=True, exist_ok=True)
         status, exit_code, message, outputs = NodeStatus.failed, None, None, []
         node_process: NodeProcess | None = None
+        early = False
         try:
             node_process = await (warm if warm is not None else self._start_process(node, runner))
             workdir = node_process.workdir
@@ -418,7 +484,7 @@ class SubprocessLocalRunner(LocalRunner):
             if self.cancel_requested:
                 status = NodeStatus.cancelled
             else:
-                exit_code, message = await self._release(node, node_process, artifacts)
+                exit_code, message, early = await self._release(node, node_process, artifacts)
                 if self.cancel_requested and exit_code != 0:
                     status = NodeStatus.cancelled
                 else:
@@ -446,7 +512,9 @@ class SubprocessLocalRunner(LocalRunner):
             self._append_log(artifacts, f"[local runner] {message}\n")
         finally:
             self._booting.discard(node.task_name)
-            if node_process is not None:
+            if node_process is not None and early and not self.cancel_requested:
+                self._let_exit(node_process, artifacts)
+            elif node_process is not None:
                 await terminate_tree(node_process.process, self.kill_grace)  # not released (cancel, error)
                 node_process.reader.cancel()
                 await asyncio.to_thread(node_process.remove, artifacts)
@@ -460,11 +528,15 @@ class SubprocessLocalRunner(LocalRunner):
             **self._artifact_fields(node, artifacts),
         )
 
-    async def _release(self, node: IRNode, node_process: NodeProcess, artifacts: Path) -> tuple[int, str | None]:
-        """Send the start line and wait for the runner to finish (node timeout from here)."""
+    async def _release(
+        self, node: IRNode, node_process: NodeProcess, artifacts: Path
+    ) -> tuple[int, str | None, bool]:
+        """Send the start line and wait for the runner to say it is done, or to exit (node
+        timeout from here). Returns (exit code, message, done while still running)."""
         process = node_process.process
         self._processes[node.task_name] = process
         message = None
+        exited = asyncio.ensure_future(process.wait())
         try:
             try:
                 process.stdin.write(b"start\n")
@@ -473,17 +545,27 @@ class SubprocessLocalRunner(LocalRunner):
             except (BrokenPipeError, ConnectionResetError):
                 pass  # it exited already; its exit code and stderr say why
             timeout = go_duration_seconds(node.timeout) if node.timeout else None
-            try:
-                await asyncio.wait_for(asyncio.shield(process.wait()), timeout)
-            except asyncio.TimeoutError:
-                await terminate_tree(process, self.kill_grace)
-                message = f"timed out after {node.timeout}"
-                self._append_log(artifacts, f"[local runner] {message}\n")
+            waiting = {exited, node_process.done}
+            deadline = None if timeout is None else asyncio.get_running_loop().time() + timeout
+            while not exited.done():
+                left = None if deadline is None else max(0.0, deadline - asyncio.get_running_loop().time())
+                finished, _ = await asyncio.wait(waiting, timeout=left, return_when=asyncio.FIRST_COMPLETED)
+                if not finished:
+                    await terminate_tree(process, self.kill_grace)
+                    message = f"timed out after {node.timeout}"
+                    self._append_log(artifacts, f"[local runner] {message}\n")
+                    break
+                if node_process.done in finished and not exited.done():
+                    code = node_process.done.result()
+                    if code is not None:
+                        return code, None, True
+                    waiting.discard(node_process.done)  # no word from it: its exit decides
             if self.cancel_requested and process.returncode != 0:
                 message = "cancelled"
         finally:
+            exited.cancel()
             self._processes.pop(node.task_name, None)
-        return process.returncode, message
+        return process.returncode, message, False
 
     def _artifact_fields(self, node: IRNode, artifacts: Path) -> dict:
         fields = {"artifacts_path": self.root.relative(artifacts)}

@@ -21,6 +21,11 @@ _SOURCE = Path(__file__).resolve().parents[1] / "src" / "compiler" / "steps" / "
 
 # What runner.py says on stdout in prewarm mode (TEKTON_PREWARM=1) once its kernel is up.
 READY_LINE = b"TEKTON_RUNNER_READY"
+# The environment variable naming the descriptor where runner.py writes
+# `DONE_LINE <exit code>` once the node's result is final, before its kernel stops
+# (a pipe of its own: the kernel shares the runner's stdout, a notebook could print this).
+DONE_FD = "TEKTON_DONE_FD"
+DONE_LINE = b"TEKTON_RUNNER_DONE"
 
 # The server's own variables that must not leak into a node's kernel.
 _SERVER_ONLY = ("JPY_", "JUPYTER_SERVER_", "JUPYTERHUB_API_TOKEN", "KERNEL_LAUNCH_TIMEOUT")

@@ -15,7 +15,9 @@ TEKTON_WORKDIR, TEKTON_ARTIFACTS_DIR, TEKTON_NODE_FILE, TEKTON_NODE_KIND,
 TEKTON_PARAMETERS_SPEC and one variable per parameter, optional TEKTON_ENGINE, and
 for local runs optional TEKTON_PREWARM=1: start the kernel, say TEKTON_RUNNER_READY on
 stdout, then wait for a line on stdin before reading the inputs and executing (end of
-input: stop, write nothing).
+input: stop, write nothing), and optional TEKTON_DONE_FD=N: once the executed notebook,
+run.log and status.json are written and the node's own code is over, write
+"TEKTON_RUNNER_DONE <exit code>" to file descriptor N, then stop the kernel.
 Run it as ``python3 runner.py`` in a subprocess, or call ``main(environ)``.
 """
 import ast
@@ -574,6 +576,7 @@ class Kernel:
         self.prewarmed = False  # started before the start signal (files may have arrived since)
         self.stopping = False
         self.language_info = None
+        self.implementation = None
         self.tmp = tempfile.mkdtemp(prefix="tekton-kernel-")  # not $HOME: it may be read-only
         try:
             self.proc = self.launch(spec, resource_dir, workdir, env)
@@ -607,6 +610,7 @@ class Kernel:
         for key, value in (spec.get("env") or {}).items():
             kernel_env[key] = string.Template(str(value)).safe_substitute(env)
         kernel_env["JPY_PARENT_PID"] = str(os.getpid())  # ipykernel exits when the runner is gone
+        kernel_env.pop(DONE_FD, None)  # the runner's own channel (not inherited anyway)
         return subprocess.Popen(argv, cwd=workdir, env=kernel_env, stdin=subprocess.DEVNULL, start_new_session=True)
 
     def alive(self):
@@ -640,6 +644,7 @@ class Kernel:
                     idle = True
             if reply and idle:
                 self.language_info = reply["content"].get("language_info")
+                self.implementation = reply["content"].get("implementation")
                 return
             waited = time.monotonic()
             # A reply whose IOPub messages went missing (subscription not live yet), or
@@ -661,12 +666,16 @@ class Kernel:
                     found.append((name, channel.get_msg(timeout=0)))
         return found
 
-    def execute(self, code, on_iopub, silent=False):
-        """Runs code; on_iopub(msg) gets this request's IOPub messages. Returns the reply."""
+    def execute(self, code, on_iopub, silent=False, user_expressions=None, timeout=None):
+        """Runs code; on_iopub(msg) gets this request's IOPub messages. Returns the reply
+        (None if `timeout` seconds passed without one)."""
         msg_id = self.client.execute(code, silent=silent, store_history=not silent, allow_stdin=False,
-                                     stop_on_error=True)
+                                     stop_on_error=True, user_expressions=user_expressions or {})
         reply, idle, replied_at = None, False, None
+        deadline = None if timeout is None else time.monotonic() + timeout
         while reply is None or not idle:
+            if deadline is not None and time.monotonic() > deadline:
+                return reply
             messages = self.receive(1.0)
             for channel, msg in messages:
                 if msg["parent_header"].get("msg_id") != msg_id:
@@ -682,6 +691,20 @@ class Kernel:
             if not messages and not self.alive():
                 raise DeadKernel("Kernel died (exit code %s)" % self.proc.returncode)
         return reply
+
+    def expressions(self, code, expressions, timeout=None):
+        """Runs code silently; the values (Python literals) of `expressions` after it, None
+        for one that failed; None altogether if the kernel did not answer in time."""
+        reply = self.execute(code, lambda msg: None, silent=True, user_expressions=expressions, timeout=timeout)
+        if reply is None or reply["content"].get("status") != "ok":
+            return None
+        values = {}
+        for name, result in (reply["content"].get("user_expressions") or {}).items():
+            try:
+                values[name] = ast.literal_eval(result["data"]["text/plain"])
+            except (KeyError, TypeError, ValueError, SyntaxError):
+                values[name] = None
+        return values
 
     def request_shutdown(self):
         if self.client is not None and self.alive() and not self.stopping:
@@ -716,6 +739,75 @@ class Kernel:
                 self.client = None
         finally:
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+# ---- local runs: finishing before the kernel is gone ----------------------------------
+
+DONE_FD = "TEKTON_DONE_FD"
+DONE_LINE = "TEKTON_RUNNER_DONE"
+# Before the notebook: the kernel's own objects are frozen, out of the collector's way, so
+# that settling after it costs milliseconds, not a scan of the whole IPython heap.
+FREEZE_CODE = "__import__('gc').freeze()"
+# What an IPython kernel's exit does for the user's objects: its atexit handler calls
+# reset(new_session=False), then the collector and the interpreter's teardown close what
+# is left (files held by modules are flushed here): files the notebook left open are
+# complete before the kernel itself takes its time (hundreds of ms) to exit.
+SETTLE_CODE = """\
+get_ipython().reset(new_session=False)
+def _tekton_settle():
+    import gc, io
+    gc.collect()
+    for o in gc.get_objects():
+        try:
+            if isinstance(o, io.IOBase) and isinstance(getattr(o, "name", None), str) and not o.closed:
+                o.flush()
+        except Exception:
+            pass
+_tekton_settle()
+del _tekton_settle
+"""
+EXIT_HANDLERS = "__import__('atexit')._ncallbacks()"
+USER_THREADS = ("[t.name for t in __import__('threading').enumerate() if not t.daemon and t.is_alive() "
+                "and t is not __import__('threading').main_thread()]")
+
+
+def done_fd(env):
+    """The descriptor of TEKTON_DONE_FD (local runs), else None."""
+    text = env.get(DONE_FD, "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def signal_done(env, code):
+    """Tells the local scheduler the node's result is final (its process may still stop a kernel)."""
+    fd = done_fd(env)
+    if fd is None:
+        return
+    try:
+        os.write(fd, ("%s %d\n" % (DONE_LINE, code)).encode("ascii"))
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def settles(kernel):
+    """Can the user's part of this kernel's exit be done without stopping it (IPython kernels)?"""
+    return (kernel.client is not None and kernel.alive() and kernel.language == "python"
+            and kernel.implementation == "ipython")
+
+
+def settle(kernel, exit_handlers, declares_outputs):
+    """Does what the kernel's exit would do for the user's objects; True if nothing of the
+    node's own work is left for the exit: no thread of its own still running, and (when it
+    declares outputs) no atexit handler added since the notebook started, which could
+    still write one."""
+    try:
+        values = kernel.expressions(SETTLE_CODE, {"threads": USER_THREADS, "atexit": EXIT_HANDLERS},
+                                    timeout=KERNEL_STOP_TIMEOUT)
+    except Exception:  # noqa: BLE001 - a dead kernel: the usual stop will say so
+        return False
+    if not values or values.get("threads") != [] or not isinstance(values.get("atexit"), int):
+        return False
+    return not declares_outputs or (exit_handlers is not None and values["atexit"] <= exit_handlers)
 
 
 # ---- kernel-based engines ----------------------------------------------------------
@@ -1003,6 +1095,8 @@ def plan_notebook(env, workdir, rel, warm=None):
 def run_notebook(env, workdir, rel, out_path, log, status, warm=None):
     plan = plan_notebook(env, workdir, rel, warm)
     engine, nb, values, kernel = plan.engine, plan.nb, plan.values, plan.kernel
+    # Local runs: the kernel may stop after the scheduler was told the node is done.
+    stop_later = False
     try:
         status["engine"] = engine
         status["kernel"] = plan.kernel_name if engine in KERNEL_ENGINES else None
@@ -1011,11 +1105,20 @@ def run_notebook(env, workdir, rel, out_path, log, status, warm=None):
             log.line("parameters: %s" % ", ".join(sorted(values)))
         prepare(nb, values, plan.language)
         if engine == "jupyter_client":
-            if kernel.prewarmed and kernel.client is not None and kernel.language == "python":
+            early = warm is not None and done_fd(env) is not None
+            kernel.connect()
+            exit_handlers = None
+            if kernel.language == "python" and (kernel.prewarmed or (early and settles(kernel))):
                 # Files arrived after the kernel started: forget cached directory listings.
-                kernel.execute("__import__('importlib').invalidate_caches()", lambda msg: None, silent=True)
+                before = kernel.expressions("__import__('importlib').invalidate_caches()"
+                                            + ("\n" + FREEZE_CODE if early else ""),
+                                            {"atexit": EXIT_HANDLERS} if early else {})
+                exit_handlers = (before or {}).get("atexit")
             code = kernel_engine(nb, kernel, log)
-            kernel.request_shutdown()  # it exits while the notebook is written
+            stop_later = early and settles(kernel) and settle(
+                kernel, exit_handlers, bool(env.get("TEKTON_OUTPUTS", "").strip()))
+            if not stop_later:
+                kernel.request_shutdown()  # it exits while the notebook is written
             result = nb
         elif engine == "papermill":
             code, result = papermill_engine(nb, os.path.join(workdir, rel), out_path, values, plan.kernel_name, workdir, log)
@@ -1030,7 +1133,9 @@ def run_notebook(env, workdir, rel, out_path, log, status, warm=None):
         result.setdefault("metadata", {})["tekton"] = {"engine": engine, "kernel": status["kernel"], "exit_code": code}
         write_atomic(out_path, json.dumps(result, indent=1, ensure_ascii=False) + "\n")
     finally:
-        if kernel is not None:
+        if kernel is not None and stop_later:
+            warm.kernel, warm.kernel_name = kernel, plan.kernel_name  # main() stops it after the signal
+        elif kernel is not None:
             kernel.stop()
     return code
 
@@ -1039,6 +1144,7 @@ def run_notebook(env, workdir, rel, out_path, log, status, warm=None):
 
 def run_process(argv, workdir, env, log):
     """Runs a script, tee-ing its combined output to the log; returns its exit code."""
+    env = {k: v for k, v in env.items() if k != DONE_FD}
     proc = subprocess.Popen(argv, cwd=workdir, env=dict(env, PYTHONUNBUFFERED="1"), stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     for chunk in iter(lambda: proc.stdout.readline(), b""):
@@ -1142,7 +1248,7 @@ def main(environ=None):
                 return 0
         return run_node(env, workdir, artifacts, rel, kind, log, warm)
     finally:
-        warm.stop()  # unless run_notebook adopted its kernel
+        warm.stop()  # the prewarmed kernel unless run_notebook adopted it; or the settled one
 
 
 def run_node(env, workdir, artifacts, rel, kind, log, warm):
@@ -1177,6 +1283,8 @@ def run_node(env, workdir, artifacts, rel, kind, log, warm):
     log.line("finished with exit code %d" % code)
     log.close()
     write_atomic(os.path.join(artifacts, "status.json"), json.dumps(status, indent=1) + "\n")
+    if not STATE["user_code_in_process"]:  # that code's files close only when this process exits
+        signal_done(env, code)
     return code
 
 
