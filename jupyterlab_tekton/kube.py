@@ -4,7 +4,9 @@
 calls that submitting and watching runs needs, in the configuration's namespace.
 `KubernetesTektonCluster` is the default, over the official `kubernetes` client
 (CustomObjectsApi for Tekton objects, CoreV1Api for pod logs) built from a kubeconfig
-(file + context) or the pod's own service account (`in_cluster`).
+(file + context) or the pod's own service account (`in_cluster`: KUBERNETES_SERVICE_HOST/PORT
+and the token and CA in /var/run/secrets/kubernetes.io/serviceaccount, or in the folder named
+by $JUPYTERLAB_TEKTON_SERVICEACCOUNT_DIR).
 
 Every call has a connect and a read timeout, so a cluster that goes away is a 503 within
 seconds, not a hang. Errors become TektonErrors with a message a data scientist can act
@@ -155,7 +157,7 @@ class KubernetesTektonCluster(TektonCluster):
         configuration = client.Configuration()
         try:
             if rc.in_cluster:
-                config.load_incluster_config(client_configuration=configuration)
+                load_in_cluster(configuration)
             else:
                 path = os.path.expanduser(rc.kubeconfig) if rc.kubeconfig else None
                 if path and not os.path.isfile(path):
@@ -378,6 +380,44 @@ class KubernetesTektonCluster(TektonCluster):
             self._api = None
 
 
+# ---- in-cluster access --------------------------------------------------------------------
+
+# Where Kubernetes mounts a pod's service account (token, ca.crt, namespace). Overridable for
+# tests and for pods that mount a projected token elsewhere.
+SERVICEACCOUNT_DIR_ENV = "JUPYTERLAB_TEKTON_SERVICEACCOUNT_DIR"
+DEFAULT_SERVICEACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount"
+
+
+def serviceaccount_dir() -> str:
+    return os.environ.get(SERVICEACCOUNT_DIR_ENV) or DEFAULT_SERVICEACCOUNT_DIR
+
+
+def load_in_cluster(configuration) -> None:
+    """The kubernetes client's in-cluster loader (KUBERNETES_SERVICE_HOST/PORT, the token
+    re-read every minute, so rotated projected tokens keep working), reading the token and CA
+    from `$JUPYTERLAB_TEKTON_SERVICEACCOUNT_DIR` (default: the standard mount)."""
+    from kubernetes.config.config_exception import ConfigException
+    from kubernetes.config.incluster_config import SERVICE_HOST_ENV_NAME, SERVICE_PORT_ENV_NAME, InClusterConfigLoader
+
+    directory = serviceaccount_dir()
+    if not (os.environ.get(SERVICE_HOST_ENV_NAME) and os.environ.get(SERVICE_PORT_ENV_NAME)):
+        raise ConfigException(
+            f"{SERVICE_HOST_ENV_NAME}/{SERVICE_PORT_ENV_NAME} are not set: the Jupyter server does not run in a "
+            "Kubernetes pod (use a kubeconfig context instead)"
+        )
+    for name in ("token", "ca.crt"):
+        if not os.path.isfile(os.path.join(directory, name)):
+            raise ConfigException(
+                f"no service account {name} in {directory} (is a service account token mounted? "
+                f"{SERVICEACCOUNT_DIR_ENV} names another folder)"
+            )
+    InClusterConfigLoader(
+        token_filename=os.path.join(directory, "token"),
+        cert_filename=os.path.join(directory, "ca.crt"),
+        try_refresh_token=True,
+    ).load_and_set(configuration)
+
+
 # ---- error mapping ------------------------------------------------------------------------
 
 
@@ -452,7 +492,7 @@ def api_error(error, action: Action, cluster: TektonCluster) -> TektonError:
         )
     if status == 403:
         return Forbidden(
-            f"Not allowed to {action.describe(ns)}: ask a cluster administrator for a Role that "
+            f"Not allowed to {action.describe(ns)} with {cluster.access_text()}: ask a cluster administrator for a Role that "
             f"allows '{action.verb}' on '{action.resource}' in that namespace.{said}",
             reason="kube_forbidden", **extra,
         )

@@ -27,7 +27,8 @@ export const configCommand: ICommand = {
 
 Every command takes --config-dir DIR (default: <Jupyter data dir>/tekton/runtime-configs,
 the folder JupyterLab uses). Fields: display_name, description, kube_context, kubeconfig,
-in_cluster, namespace, service_account, storage_endpoint, storage_server_endpoint, bucket,
+in_cluster (true: the pod's service account, token and CA from
+/var/run/secrets/kubernetes.io/serviceaccount or $JUPYTERLAB_TEKTON_SERVICEACCOUNT_DIR), namespace, service_account, storage_endpoint, storage_server_endpoint, bucket,
 region, storage_secret_name, credentials_mode (env|profile|keys), aws_profile,
 default_runtime_image, transfer_image, dashboard_url, console_url, and the write-only
 access_key_id and secret_access_key: they are stored (file mode 0600) but never printed.
