@@ -21,6 +21,7 @@ import { activateEditor } from './widget/activate';
 import { addAddToPipelineCommand } from './widget/addtopipeline';
 import { addExportCommand } from './widget/exportyaml';
 import { PipelineStatus } from './widget/statusbar';
+import { focusedPipeline } from './widget/focused';
 import { runsPlugin } from './runs/plugin';
 import { runtimeConfigsPlugin } from './configs/plugin';
 
@@ -176,7 +177,7 @@ const statusPlugin: JupyterFrontEndPlugin<void> = {
       item,
       align: 'left',
       rank: 4,
-      isActive: () => !!tracker.currentWidget && tracker.currentWidget === app.shell.currentWidget,
+      isActive: () => focusedPipeline(app.shell, tracker) !== null,
       activeStateChanged: app.shell.currentChanged as unknown as ISignal<unknown, void> | undefined
     });
   }
