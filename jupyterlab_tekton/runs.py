@@ -77,12 +77,15 @@ class LocalRunService:
 
     # ---- starting runs --------------------------------------------------------------
 
-    def validate(self, request: CreateLocalRun) -> tuple[Path, ParameterValues]:
-        """Everything that can be refused before the run exists (400s name node and property)."""
+    def validate(self, request: CreateLocalRun, rerun: bool = False) -> tuple[Path, ParameterValues]:
+        """Everything that can be refused before the run exists (400s name node and property).
+
+        A rerun keeps the pipeline path it recorded even if that file is gone since.
+        """
         pipeline_file = self.root.resolve(
             request.pipeline_path, what="pipeline file", property="pipeline_path"
         )
-        if not pipeline_file.is_file():
+        if not rerun and not pipeline_file.is_file():
             raise InvalidRequest(
                 f"pipeline file '{request.pipeline_path}' does not exist", property="pipeline_path"
             )
@@ -116,16 +119,23 @@ class LocalRunService:
                 check_relative(upload.key, what="upload key", property="uploads")
         return pipeline_file, values
 
-    def create(self, request: CreateLocalRun) -> tuple[RunRecord, ParameterValues]:
-        """Validate, then create the run folder with run.json (all nodes pending)."""
-        pipeline_file, values = self.validate(request)
+    def create(
+        self, request: CreateLocalRun, *, pipeline_source: Path | None = None, rerun_of: str | None = None
+    ) -> tuple[RunRecord, ParameterValues]:
+        """Validate, then create the run folder with run.json (all nodes pending).
+
+        `pipeline_source`: the pipeline file to copy and hash, if not the one at
+        `request.pipeline_path` (a rerun: the copy in the run it repeats).
+        """
+        pipeline_file, values = self.validate(request, rerun=pipeline_source is not None)
+        source = pipeline_source or pipeline_file
         ir = request.ir
         run_id = self.store.new_run_id()
         run_dir = self.store.run_dir(ir.name, run_id)
         run_dir.mkdir(parents=True)
-        data = pipeline_file.read_bytes()
+        data = source.read_bytes()
         copy_name = pipeline_file.name if pipeline_file.name not in _RESERVED else f"pipeline-{pipeline_file.name}"
-        shutil.copy2(pipeline_file, run_dir / copy_name)
+        shutil.copy2(source, run_dir / copy_name)
         atomic_write_json(run_dir / IR_FILE, ir.model_dump(mode="json", by_alias=True))
         record = RunRecord(
             id=run_id,
@@ -139,6 +149,7 @@ class LocalRunService:
             parameters=[RunParameter(name=p.name, type=p.type, value=v) for p, v in values.values()],
             max_parallelism=self.max_parallelism,
             interpreter=self.interpreter(),
+            rerun_of=rerun_of,
             artifacts_path=self.root.relative(run_dir),
             nodes=[
                 DescribeNode(
@@ -174,7 +185,38 @@ class LocalRunService:
 
     def start(self, request: CreateLocalRun, listeners: list[NodeListener] | None = None) -> RunRecord:
         """Create the run and execute it in the background on the running event loop."""
-        record, values = self.create(request)
+        return self._launch(request, self.create(request), listeners)
+
+    def rerun(self, run_id: str, listeners: list[NodeListener] | None = None) -> RunRecord:
+        """A new run of a finished local run: the pipeline as it was compiled then (its
+        ir.json and pipeline copy), the same parameter values, the current node files."""
+        record = self.describe(run_id)
+        if record.status not in FINISHED_RUN:
+            raise Conflict(f"run '{run_id}' is {record.status.value}; wait for it or cancel it first", reason="run_active")
+        run_dir = self.store.run_dir(record.pipeline_name, record.id)
+        try:
+            ir = IRPipeline.model_validate_json((run_dir / IR_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise Conflict(f"run '{run_id}' cannot be repeated: its {IR_FILE} is unreadable ({e})",
+                           reason="run_not_repeatable") from e
+        copy = self.root.resolve(record.pipeline_copy_path or "", what="pipeline copy", allow_root=True)
+        if not record.pipeline_copy_path or not copy.is_file():
+            raise Conflict(f"run '{run_id}' cannot be repeated: its copy of the pipeline file is gone",
+                           reason="run_not_repeatable")
+        request = CreateLocalRun(
+            ir=ir,
+            pipeline_path=record.pipeline_path,
+            parameters={p.name: p.value for p in record.parameters},
+        )
+        return self._launch(request, self.create(request, pipeline_source=copy, rerun_of=record.id), listeners)
+
+    def _launch(
+        self,
+        request: CreateLocalRun,
+        created: tuple[RunRecord, ParameterValues],
+        listeners: list[NodeListener] | None,
+    ) -> RunRecord:
+        record, values = created
         runner = self.runner_for(record, request.ir, values, listeners)
         task = asyncio.ensure_future(runner.run())
         self.active[record.id] = (runner, task)

@@ -36,6 +36,8 @@ class RunRecord(DescribeRun):
     pid: int | None = None
     pid_started: str | None = None
     hostname: str | None = None
+    # The run this one repeats (POST /tekton/runs/{id}/rerun).
+    rerun_of: str | None = None
 
 
 def process_start_marker(pid: int) -> str | None:
