@@ -1,6 +1,7 @@
 // Issue 7: create a runtime configuration in the UI, submit a pipeline to the test cluster
 // (real kube-apiserver + Tekton controller + kwok, see tools/testcluster/README.md) with
-// uploads to a real MinIO, and follow the run in the Runs panel until it succeeded.
+// uploads to a real MinIO, and follow the run in the Runs panel until it succeeded; then open
+// its executed notebook from object storage and download it.
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -165,5 +166,40 @@ test.describe('submit to Tekton', () => {
     }
     const dashboard = rows.locator('[data-testid="run-dashboard-link"]');
     await expect(dashboard).toHaveAttribute('href', new RegExp(`^${DASHBOARD.replace(/[.]/g, '\\.')}.*${namespace}`));
+
+    // 4. The executed notebook, from object storage. kwok runs no script, so the save step's
+    // file is put where that step would put it (the node's notebook_uri), then copied into the
+    // run folder and opened with the node's button, and downloaded through its link.
+    const runId = (await rows.getAttribute('data-run-id'))!;
+    const detail = await (await page.request.get(`/tekton/runs/tekton/${configName}/${runId}`)).json();
+    const prepare = detail.nodes.find((n: { id: string }) => n.id === 'prepare');
+    const uri = new URL(prepare.notebook_uri.replace(/^s3:/, 'http:'));
+    expect(uri.host).toBe(s3.TEKTON_S3_BUCKET);
+    const executed = notebookText(['print("executed in the cluster")']);
+    sh(
+      'python3',
+      [
+        '-c',
+        'import boto3, sys; boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1")' +
+          '.put_object(Bucket=sys.argv[2], Key=sys.argv[3], Body=sys.argv[4].encode())',
+        s3.TEKTON_S3_ENDPOINT,
+        s3.TEKTON_S3_BUCKET,
+        uri.pathname.slice(1),
+        executed
+      ],
+      { AWS_ACCESS_KEY_ID: s3.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: s3.AWS_SECRET_ACCESS_KEY }
+    );
+    const node = run.node('prepare');
+    await node.locator('[data-testid="run-node-fetch"]').click();
+    const notebook = page.locator('.jp-NotebookPanel').filter({ visible: true });
+    await expect(notebook).toHaveCount(1, { timeout: 30_000 });
+    await expect(notebook).toContainText('executed in the cluster');
+    await expect(page.locator('.lm-TabBar-tab.lm-mod-current').filter({ hasText: 'prepare.ipynb' })).toHaveCount(1);
+    const href = (await node.locator('[data-testid="run-node-download"]').getAttribute('href'))!;
+    expect(href).toContain(`/tekton/runs/tekton/${configName}/${runId}/artifacts/prepare/prepare.ipynb`);
+    const downloaded = await page.request.get(href);
+    expect(downloaded.status()).toBe(200);
+    expect(downloaded.headers()['content-disposition']).toMatch(/^attachment; filename="prepare\.ipynb"/);
+    expect(await downloaded.text()).toBe(executed);
   });
 });
