@@ -12,8 +12,10 @@ prints, per configuration:
 - per-node overhead beyond the notebook's own execution (target < 1 s), split into
   before the runner starts executing (from the node's start: working dir, interpreter and
   kernel start -- for a prewarmed node only the hand-off), inside the runner but outside
-  the cells (engine, kernel stop, writing the notebook), and after it exits (saving
-  outputs, clean-up); per node too, as node A starts cold (nothing runs before it).
+  the cells (engine, releasing the user's objects, writing the notebook), and after the
+  runner said it is done (saving outputs); per node too, as node A starts cold (nothing
+  runs before it). A node ends when its runner says it is done; its kernel stops in the
+  background, and the run (the wall time) ends once every process is gone.
   Cell execution times come from the executed notebooks.
 """
 from __future__ import annotations
@@ -137,12 +139,12 @@ def report(label: str, runs: list[dict], sleep: float) -> None:
     print(f"  critical path (3 x {sleep:g} s)  {nominal:6.2f} s   wall / critical = {wall / nominal:.2f}x   (target <= 1.15x)")
     print(f"  measured critical chain   {measured:6.2f} s   (A + max(B, C) + D as they actually took)")
     idle = statistics.median(r["idle"] for r in runs)
-    print(f"  time with no node running {idle:6.2f} s   (the scheduler's own cost: start, hand-offs, finish)")
+    print(f"  time with no node running {idle:6.2f} s   (the scheduler's own cost: start, hand-offs, last kernel stop)")
     print(f"  cell execution per node   {cells:6.2f} s")
     print(f"  overhead per node         {statistics.median(overheads):6.2f} s (max {max(overheads):.2f})   (target < 1 s)")
     print(f"    before execution (cold: kernel start; warm: hand-off)  {parts['before']:.2f} s")
-    print(f"    runner outside cells (kernel stop, notebook)  {parts['runner']:.2f} s")
-    print(f"    after runner (outputs, clean-up)             {parts['after']:.2f} s")
+    print(f"    runner outside cells (objects released, notebook)  {parts['runner']:.2f} s")
+    print(f"    after the runner's done signal (outputs)          {parts['after']:.2f} s")
     print("  per node (medians)        duration  cells  overhead  before  runner  after")
     for task in "abcd":
         row = {k: statistics.median(r["nodes"][task][k] for r in runs) for k in ("duration", "cells", "before", "runner", "after")}
