@@ -17,40 +17,48 @@
  */
 import type { IRNode } from './types';
 
-/** Makes `inputsFrom` of every node (in topological order) a lazily computed, enumerable field. */
-export function defineInputsFrom(nodes: IRNode[]): void {
-  let computed = false;
+/** Per node: computes `inputsFrom` of all the nodes of its pipeline (see withInputsFrom). */
+const pending = new WeakMap<object, () => void>();
+
+/**
+ * One accessor shared by all nodes (V8 keeps one object shape for them): on first read of
+ * any node's `inputsFrom`, every node of its pipeline gets its list as a plain value.
+ */
+const INPUTS_FROM: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: IRNode): string[] {
+    pending.get(this)?.();
+    return this.inputsFrom;
+  },
+  set(this: IRNode, value: string[]) {
+    pending.get(this)?.();
+    this.inputsFrom = value;
+  }
+};
+
+/** The nodes (in topological order) with `inputsFrom`, computed on first read; enumerable. */
+export function withInputsFrom(nodes: Omit<IRNode, 'inputsFrom'>[]): IRNode[] {
+  const result = nodes as IRNode[];
   const computeAll = () => {
-    if (computed) {
-      return;
-    }
-    computed = true;
-    const lists = mergedInputs(nodes);
-    nodes.forEach((node, i) => {
+    const lists = mergedInputs(result);
+    result.forEach((node, i) => {
+      pending.delete(node);
       Object.defineProperty(node, 'inputsFrom', { value: lists[i], writable: true, enumerable: true, configurable: true });
     });
   };
-  for (const node of nodes) {
-    Object.defineProperty(node, 'inputsFrom', {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        computeAll();
-        return node.inputsFrom;
-      },
-      set: (value: string[]) => {
-        computeAll();
-        node.inputsFrom = value;
-      }
-    });
+  for (const node of result) {
+    pending.set(node, computeAll);
+    Object.defineProperty(node, 'inputsFrom', INPUTS_FROM);
   }
+  return result;
 }
 
 /**
  * Per node, the tasks whose outputs its fetch step copies, in copy order: what the fetch
  * steps compute from the parents' `outputs-from.txt` (fetch.sh), computed the same way.
  */
-export function mergedInputs(nodes: IRNode[]): string[][] {
+export function mergedInputs(nodes: Pick<IRNode, 'taskName' | 'outputs' | 'inputParents'>[]): string[][] {
   /** Per task name: its `outputs-from.txt`. */
   const passedOn = new Map<string, string[]>();
   return nodes.map(node => {

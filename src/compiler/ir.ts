@@ -31,7 +31,7 @@ import {
   resolveParameters,
   topologicalOrder
 } from './model';
-import { defineInputsFrom } from './inputs';
+import { withInputsFrom } from './inputs';
 import { assignUniqueNames, fileStem, MAX_PIPELINE_NAME, MAX_TASK_NAME, toDns1123Label } from './names';
 import type { IResolvedOptions } from './options';
 import { WORKDIR } from './steps';
@@ -84,7 +84,7 @@ export function buildIR(
   }
   const byPosition = (a: string, b: string) => (position.get(a) as number) - (position.get(b) as number);
 
-  const nodes: IRNode[] = [];
+  const built: Omit<IRNode, 'inputsFrom'>[] = [];
   /** Nodes whose save step passes outputs on: they declare outputs or received some. */
   const passing = new Set<string>();
   for (const id of order) {
@@ -104,9 +104,9 @@ export function buildIR(
     if (irNode.outputs.length || inputParents.length) {
       passing.add(id);
     }
-    nodes.push(irNode);
+    built.push(irNode);
   }
-  defineInputsFrom(nodes);
+  const nodes = withInputsFrom(built);
   if (order.length < byId.size) {
     diagnostics.push(pipelineError('cycle', undefined, 'The pipeline contains a cycle; it cannot be ordered.'));
   }
@@ -244,7 +244,7 @@ namespace Private {
     options: IResolvedOptions,
     parameters: IRParameter[],
     diagnostics: IDiagnostic[]
-  ): IRNode {
+  ): Omit<IRNode, 'inputsFrom'> {
     const error = (code: string, property: string, problem: string) => diagnostics.push(nodeError(ref, code, property, problem));
     const checkReference = (property: string, value: string) => {
       const reference = findTektonReference(value);
@@ -401,7 +401,7 @@ namespace Private {
     // together with a *pipeline task's* onError: continue (pipeline_validation.go), which we
     // do not use; the save step's exit code still fails the attempt.
 
-    const irNode: IRNode = {
+    const irNode: Omit<IRNode, 'inputsFrom'> = {
       id: ref.id,
       label: ref.label,
       taskName: '',
@@ -423,8 +423,7 @@ namespace Private {
       nodeSelector,
       parameters: nodeParameters,
       runAfter: [],
-      inputParents: [],
-      inputsFrom: []
+      inputParents: []
     };
     if (sharedMemory) {
       irNode.sharedMemory = sharedMemory;

@@ -6,11 +6,13 @@
  * Size: a PipelineRun with 1000 embedded tasks must stay under 1 MiB, so in embedded
  * mode nothing that is the same for every task is repeated per task. The step scripts
  * and the constant env travel once, in the PipelineRun's pod template env, and each
- * step's `script:` is a one-line launcher (`exec sh -c "$TEKTON_STEP_FETCH"`).
+ * step's `script:` is a one-line launcher (`eval "$TEKTON_STEP_FETCH"`); what a script can
+ * work out itself (the node kind from the file's extension) is not spelled out either.
  * Separate Task objects are self-contained instead: scripts verbatim, env per task.
  * Either way a script runs exactly as Tekton runs a `script:` without a shebang:
  * by /bin/sh after `set -e`.
  */
+import { kindForFile } from './model';
 import { STEP_FILES } from './steps/embedded.generated';
 import type { IRNode, IRParameter } from './types';
 
@@ -172,10 +174,10 @@ export function buildSteps(node: IRNode, parameters: IRParameter[], ctx: IStepCo
     fetchEnv.push(literal('TEKTON_INPUTS_FROM', node.inputParents.join(' ')));
   }
 
-  const runEnv: EnvVar[] = [
-    literal('TEKTON_NODE_KIND', node.kind),
-    literal('TEKTON_NODE_FILE', Private.fileInWorkdir(node))
-  ];
+  const runEnv: EnvVar[] = [literal('TEKTON_NODE_FILE', Private.fileInWorkdir(node))];
+  if (kindForFile(node.file) !== node.kind) {
+    runEnv.push(literal('TEKTON_NODE_KIND', node.kind)); // else run.sh derives it from the extension
+  }
   if (node.parameters.length) {
     runEnv.push(literal('TEKTON_PARAMETERS_SPEC', parametersSpec(node, parameters)));
     // Tekton substitutes the value; the PipelineRun's param values are escaped for Kubernetes.
@@ -190,8 +192,11 @@ export function buildSteps(node: IRNode, parameters: IRParameter[], ctx: IStepCo
   if (node.outputs.length) {
     saveEnv.push(literal('TEKTON_OUTPUTS', node.outputs.join('\n')));
   }
-  // Tekton substitutes the path (/tekton/steps/step-run/exitCode: no `$`).
-  saveEnv.push({ name: 'TEKTON_RUN_EXIT_CODE_FILE', value: RUN_EXIT_CODE_PATH });
+  if (!ctx.sharedViaPodTemplate) {
+    // Tekton substitutes the path (/tekton/steps/step-run/exitCode: no `$`). Embedded, the
+    // launcher sets it (Private.script): one env entry less in each of 1000 tasks.
+    saveEnv.push({ name: 'TEKTON_RUN_EXIT_CODE_FILE', value: RUN_EXIT_CODE_PATH });
+  }
 
   const run: Record<string, unknown> = { name: 'run', image: node.runtimeImage, onError: 'continue' };
   const resources = Private.computeResources(node);
@@ -252,8 +257,15 @@ namespace Private {
   }
 
   export function script(step: StepName, ctx: IStepContext): string {
-    // No shebang: Tekton adds `#!/bin/sh` + `set -e`, and the env's text has `set -e` too.
-    return ctx.sharedViaPodTemplate ? `exec sh -c "$${STEP_SCRIPT_ENV[step]}"` : stepScript(step);
+    if (!ctx.sharedViaPodTemplate) {
+      return stepScript(step);
+    }
+    // No shebang: Tekton runs it with /bin/sh after `set -e`, and the env's text has
+    // `set -e` too. `eval` runs the script in that shell, as Tekton would run the file.
+    const launch = `eval "$${STEP_SCRIPT_ENV[step]}"`;
+    // Tekton substitutes the path here as in an env value; an assignment before the
+    // special built-in `eval` holds in the shell that runs the script.
+    return step === 'save' ? `TEKTON_RUN_EXIT_CODE_FILE=${RUN_EXIT_CODE_PATH} ${launch}` : launch;
   }
 
   /** The node file relative to the working dir, which holds the file's directory. */

@@ -266,30 +266,56 @@ export function topologicalOrder(
       successors.set(source, [target]);
     }
   }
-  // A sorted array used as a priority queue; binary insertion keeps this O(n log n) for typical DAGs.
-  const ready = nodeIds.filter(id => indegree.get(id) === 0).sort(compare);
-  const insert = (id: string) => {
-    let lo = 0;
-    let hi = ready.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (compare(ready[mid], id) < 0) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
+  // A binary min-heap: a sorted array's shift/splice cost O(ready) each, which made wide
+  // DAGs (thousands of ready nodes) quadratic.
+  const ready: string[] = [];
+  const push = (id: string) => {
+    let i = ready.push(id) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (compare(ready[parent], id) <= 0) {
+        break;
       }
+      ready[i] = ready[parent];
+      i = parent;
     }
-    ready.splice(lo, 0, id);
+    ready[i] = id;
   };
+  const pop = (): string => {
+    const top = ready[0];
+    const last = ready.pop()!;
+    if (ready.length) {
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= ready.length) {
+          break;
+        }
+        const child = left + 1 < ready.length && compare(ready[left + 1], ready[left]) < 0 ? left + 1 : left;
+        if (compare(last, ready[child]) <= 0) {
+          break;
+        }
+        ready[i] = ready[child];
+        i = child;
+      }
+      ready[i] = last;
+    }
+    return top;
+  };
+  for (const id of nodeIds) {
+    if (indegree.get(id) === 0) {
+      push(id);
+    }
+  }
   const order: string[] = [];
   while (ready.length) {
-    const id = ready.shift()!;
+    const id = pop();
     order.push(id);
     for (const next of successors.get(id) ?? []) {
       const remaining = indegree.get(next)! - 1;
       indegree.set(next, remaining);
       if (remaining === 0) {
-        insert(next);
+        push(next);
       }
     }
   }

@@ -85,36 +85,53 @@ export function checkSchema(
   options: ICheckOptions = {}
 ): ISchemaProblem[] {
   const problems: ISchemaProblem[] = [];
-  const report = (message: string) => problems.push({ path, title: schema.title, message });
-
-  if (schema.type !== undefined) {
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (!types.some(type => matchesType(value, type))) {
-      const names = types.map(type => TYPE_NAMES[type]).join(' or ');
-      report(`must be ${names}, not ${describeValue(value)}`);
-      return problems;
-    }
-  }
-  if (!options.typesOnly) {
-    problems.push(...checkConstraints(value, schema, path));
-  }
-  if (Array.isArray(value) && schema.items) {
-    value.forEach((item, index) => problems.push(...checkSchema(item, schema.items!, [...path, index], options)));
-  }
-  if (isPlainObject(value)) {
-    for (const [key, propertySchema] of Object.entries(schema.properties ?? {})) {
-      if (value[key] !== undefined) {
-        problems.push(...checkSchema(value[key], propertySchema, [...path, key], options));
-      }
-    }
-  }
+  // One path stack for the walk, copied only into a problem: the walk runs for every node
+  // on every validation, and per-level arrays made it allocation (GC) bound.
+  Private.walk(value, schema, [...path], options, problems);
   return problems;
 }
 
+namespace Private {
+  export function walk(
+    value: unknown,
+    schema: IJsonSchema,
+    path: (string | number)[],
+    options: ICheckOptions,
+    problems: ISchemaProblem[]
+  ): void {
+    if (schema.type !== undefined) {
+      const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+      if (!types.some(type => matchesType(value, type))) {
+        const names = types.map(type => TYPE_NAMES[type]).join(' or ');
+        problems.push({ path: [...path], title: schema.title, message: `must be ${names}, not ${describeValue(value)}` });
+        return;
+      }
+    }
+    if (!options.typesOnly) {
+      checkConstraints(value, schema, path, problems);
+    }
+    if (Array.isArray(value) && schema.items) {
+      for (let index = 0; index < value.length; index++) {
+        path.push(index);
+        walk(value[index], schema.items, path, options, problems);
+        path.pop();
+      }
+    }
+    if (isPlainObject(value) && schema.properties) {
+      for (const key in schema.properties) {
+        if (value[key] !== undefined) {
+          path.push(key);
+          walk(value[key], schema.properties[key], path, options, problems);
+          path.pop();
+        }
+      }
+    }
+  }
+}
+
 /** Everything but the type: enum, bounds, lengths, pattern, uniqueness, required keys. */
-function checkConstraints(value: unknown, schema: IJsonSchema, path: (string | number)[]): ISchemaProblem[] {
-  const problems: ISchemaProblem[] = [];
-  const report = (message: string) => problems.push({ path, title: schema.title, message });
+function checkConstraints(value: unknown, schema: IJsonSchema, path: (string | number)[], problems: ISchemaProblem[]): void {
+  const report = (message: string) => problems.push({ path: [...path], title: schema.title, message });
   if (schema.enum && !schema.enum.some(option => option === value)) {
     report(
       `must be one of ${schema.enum.map(option => JSON.stringify(option)).join(', ')}, not ${describeValue(value)}`
@@ -163,5 +180,4 @@ function checkConstraints(value: unknown, schema: IJsonSchema, path: (string | n
       }
     }
   }
-  return problems;
 }

@@ -341,7 +341,12 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
     if (label.trim() === '') {
       diagnostics.push(nodeDiagnostic(node, 'warning', 'empty-label', 'label', 'the node has no label.', extra));
     } else {
-      labels.set(label, [...(labels.get(label) ?? []), node]);
+      const same = labels.get(label);
+      if (same) {
+        same.push(node);
+      } else {
+        labels.set(label, [node]);
+      }
     }
     if (getNodeKind(node) === null) {
       diagnostics.push(

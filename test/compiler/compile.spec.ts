@@ -69,10 +69,8 @@ describe('compile: one PipelineRun with embedded specs (default)', () => {
       'producer-script-py'
     ]);
     expect(env(step(task(run, 'create-source-files-py'), 'fetch'))).toEqual({});
-    expect(env(step(task(run, 'producer-ipynb'), 'save'))).toEqual({
-      TEKTON_OUTPUTS: 'output-1.csv\noutput-2.csv',
-      TEKTON_RUN_EXIT_CODE_FILE: '$(steps.step-run.exitCode.path)'
-    });
+    // The exit code file is set by save's launcher (see the pod template test).
+    expect(env(step(task(run, 'producer-ipynb'), 'save'))).toEqual({ TEKTON_OUTPUTS: 'output-1.csv\noutput-2.csv' });
   });
 
   it('runs fetch and save in the transfer image with the storage Secret, run in the node image', () => {
@@ -86,7 +84,8 @@ describe('compile: one PipelineRun with embedded specs (default)', () => {
     expect(runStep.envFrom).toBeUndefined();
     expect(runStep.image).toBe('elyra/elyra-example-anaconda-py3:latest');
     expect(runStep.onError).toBe('continue');
-    expect(env(runStep)).toEqual({ TEKTON_NODE_KIND: 'notebook', TEKTON_NODE_FILE: 'producer.ipynb' });
+    // run.sh derives TEKTON_NODE_KIND from the extension when the compiler leaves it out.
+    expect(env(runStep)).toEqual({ TEKTON_NODE_FILE: 'producer.ipynb' });
   });
 
   it('carries the step scripts and the shared env once, in the pod template', () => {
@@ -114,7 +113,11 @@ describe('compile: one PipelineRun with embedded specs (default)', () => {
     }
     const scripts = tasksOf(run).flatMap(t => t.taskSpec.steps.map((s: Obj) => s.script));
     expect(new Set(scripts)).toEqual(
-      new Set(['exec sh -c "$TEKTON_STEP_FETCH"', 'exec sh -c "$TEKTON_STEP_RUN"', 'exec sh -c "$TEKTON_STEP_SAVE"'])
+      new Set([
+        'eval "$TEKTON_STEP_FETCH"',
+        'eval "$TEKTON_STEP_RUN"',
+        'TEKTON_RUN_EXIT_CODE_FILE=$(steps.step-run.exitCode.path) eval "$TEKTON_STEP_SAVE"'
+      ])
     );
   });
 
@@ -196,7 +199,6 @@ describe('compile: every property', () => {
 
   it('passes env vars, secrets and consumed parameters to the run step only', () => {
     expect(env(runStep)).toEqual({
-      TEKTON_NODE_KIND: 'notebook',
       TEKTON_NODE_FILE: 'train.ipynb',
       TEKTON_PARAMETERS_SPEC: JSON.stringify([
         { name: 'epochs', type: 'Integer' },
@@ -322,6 +324,8 @@ describe('compile: separate objects', () => {
       TEKTON_RUN_PREFIX: '$(params.tekton-run-prefix)',
       TEKTON_S3_BUCKET: STORAGE.bucket
     });
+    // The script is the file itself, so Tekton substitutes the exit code path in the env.
+    expect(env(t.spec.steps[2])).toEqual({ TEKTON_RUN_EXIT_CODE_FILE: '$(steps.step-run.exitCode.path)' });
     expect((result.pipelineRun as Obj).spec.taskRunTemplate).toBeUndefined();
   });
 
@@ -446,8 +450,10 @@ describe('compile: what Tekton or the pods would reject is an error naming node 
     expect(result.diagnostics.filter(d => d.code === 'file-kind-mismatch').map(d => [d.severity, d.nodeLabel])).toEqual([['warning', 'c']]);
     const byFile = Object.fromEntries(result.ir!.nodes.map(n => [n.file.replace(/^.*\/(notebooks|scripts)\//, '$1/'), n.kind]));
     expect(byFile).toEqual({ 'notebooks/dummy_notebook_1.ipynb': 'notebook', 'scripts/dummy_script_1.py': 'python' });
+    // The extension says it: run.sh derives the kind, the compiler leaves it out.
     const c = result.ir!.nodes.find(n => n.label === 'c')!;
-    expect(env(step(task(result.pipelineRun as Obj, c.taskName), 'run')).TEKTON_NODE_KIND).toBe('python');
+    expect(env(step(task(result.pipelineRun as Obj, c.taskName), 'run')).TEKTON_NODE_KIND).toBeUndefined();
+    expect(env(step(task(result.pipelineRun as Obj, c.taskName), 'run')).TEKTON_NODE_FILE).toMatch(/\.py$/);
   });
 
   it("mounts a relative mount path below / as Elyra does (Elyra's pipeline_with_scripts)", () => {

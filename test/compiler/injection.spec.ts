@@ -35,9 +35,9 @@ function scriptsOf(documents: Obj[]): string[] {
 const ALLOWED_SCRIPTS = new Set([
   // Verbatim in separate Tasks; escaped for Kubernetes' env expansion in the pod template.
   ...['fetch.sh', 'run.sh', 'save.sh'].flatMap(file => [STEP_FILES[file], literalEnvValue(`set -e\n${STEP_FILES[file]}`)]),
-  'exec sh -c "$TEKTON_STEP_FETCH"',
-  'exec sh -c "$TEKTON_STEP_RUN"',
-  'exec sh -c "$TEKTON_STEP_SAVE"'
+  'eval "$TEKTON_STEP_FETCH"',
+  'eval "$TEKTON_STEP_RUN"',
+  'TEKTON_RUN_EXIT_CODE_FILE=$(steps.step-run.exitCode.path) eval "$TEKTON_STEP_SAVE"'
 ]);
 
 describe('injection', () => {

@@ -7,6 +7,7 @@ subprocess with only the environment variables that step gets in the pod. The po
 """
 import json
 import os
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -60,7 +61,8 @@ def tekton_script(text):
 
 # How the compiler hands a script to Tekton (src/compiler/steps.ts):
 #  "separate": the file's text verbatim as `script:` (our shebang: Tekton runs it as is);
-#  "embedded": `script: exec sh -c "$TEKTON_STEP_<NAME>"`, the env holding `set -e` + text.
+#  "embedded": `script: eval "$TEKTON_STEP_<NAME>"`, the env holding `set -e` + text; save's
+#              launcher also sets TEKTON_RUN_EXIT_CODE_FILE (not an env entry).
 LAUNCH_MODES = ("embedded", "separate")
 
 
@@ -96,9 +98,10 @@ def run_task(minio, tmp_path, prefix, task, node_file, kind="notebook", inputs_f
     spec = [{"name": k, "type": (parameter_types or {}).get(k, "String")} for k in (parameters or {})]
     run_env = dict(base_env(run_home, run_path), TEKTON_WORKDIR=str(workdir),
                    TEKTON_RUNNER=str(tekton_dir / "runner.py"),
-                   TEKTON_ARTIFACTS_DIR=str(tekton_dir / "artifacts"), TEKTON_NODE_KIND=kind,
-                   TEKTON_NODE_FILE=node_file, TEKTON_PARAMETERS_SPEC=json.dumps(spec),
+                   TEKTON_ARTIFACTS_DIR=str(tekton_dir / "artifacts"), TEKTON_NODE_FILE=node_file, TEKTON_PARAMETERS_SPEC=json.dumps(spec),
                    **{k: str(v) for k, v in (parameters or {}).items()}, **(extra_run_env or {}))
+    if kind is not None:  # None: left out, as the compiler does when the extension tells it
+        run_env["TEKTON_NODE_KIND"] = kind
     save_env = dict(base_env(home, transfer_path), **storage, TEKTON_WORKDIR=str(workdir),
                     TEKTON_ARTIFACTS_DIR=str(tekton_dir / "artifacts"),
                     TEKTON_OUTPUTS="\n".join(outputs), TEKTON_RUN_EXIT_CODE_FILE=str(exit_code_file))
@@ -108,7 +111,9 @@ def run_task(minio, tmp_path, prefix, task, node_file, kind="notebook", inputs_f
         text = (STEPS / name).read_text()
         if mode == "embedded":
             env = dict(env, TEKTON_STEP_SCRIPT="set -e\n" + text)
-            text = 'exec sh -c "$TEKTON_STEP_SCRIPT"'
+            text = 'eval "$TEKTON_STEP_SCRIPT"'
+            if "TEKTON_RUN_EXIT_CODE_FILE" in env:
+                text = "TEKTON_RUN_EXIT_CODE_FILE=%s %s" % (shlex.quote(env.pop("TEKTON_RUN_EXIT_CODE_FILE")), text)
         script = pod / "tekton" / "scripts" / name
         script.parent.mkdir(parents=True, exist_ok=True)
         script.write_text(tekton_script(text))

@@ -4,6 +4,8 @@ Each task names only its direct parents (TEKTON_INPUTS_FROM); save.sh uploads
 `<task>/outputs-from.txt` (what the task received, then itself when it declares outputs) and
 fetch.sh merges the parents' lists. Played for real against MinIO with small .py nodes.
 """
+import json
+
 import pytest
 
 from steps_support import LAUNCH_MODES, run_task, submit_run
@@ -33,10 +35,13 @@ def play(minio, tmp_path, prefix, mode, parents):
     submit_run(minio, prefix, {t: {t + ".py": node_script(tmp_path, t)} for t in WRITES})
     results = {}
     for task in WRITES:
-        results[task] = run_task(minio, tmp_path / mode, prefix, task, task + ".py", kind="python",
+        # kind=None: run.sh derives it from the extension, as in compiled embedded tasks.
+        results[task] = run_task(minio, tmp_path / mode, prefix, task, task + ".py", kind=None,
                                  inputs_from=parents.get(task, ()), outputs=sorted(WRITES[task]), mode=mode)
         r = results[task]
         assert r.exit_code == 0, (task, r.fetch.stderr, r.run and r.run.stdout, r.save and r.save.stderr)
+        status = json.loads(minio.get("%s/%s/status.json" % (prefix, task)))
+        assert (status["kind"], status["engine"]) == ("python", "python")
     return results
 
 

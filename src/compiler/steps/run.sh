@@ -1,6 +1,12 @@
 #!/bin/sh
 # run: execute the node with the runner (see README.md).
 cd "$TEKTON_WORKDIR" || exit 2
+# The compiler leaves TEKTON_NODE_KIND out when the file's extension says it.
+[ -n "${TEKTON_NODE_KIND:-}" ] || case $TEKTON_NODE_FILE in
+  *.[iI][pP][yY][nN][bB]) export TEKTON_NODE_KIND=notebook ;;
+  *.[pP][yY]) export TEKTON_NODE_KIND=python ;;
+  *.[rR]) export TEKTON_NODE_KIND=r ;;
+esac
 if command -v python3 >/dev/null 2>&1; then exec python3 "$TEKTON_RUNNER"; fi
 A=$TEKTON_ARTIFACTS_DIR F=$TEKTON_NODE_FILE
 mkdir -p "$A"
