@@ -196,7 +196,7 @@ test.describe('submit to Tekton', () => {
     await expect(notebook).toContainText('executed in the cluster');
     await expect(page.locator('.lm-TabBar-tab.lm-mod-current').filter({ hasText: 'prepare.ipynb' })).toHaveCount(1);
     const href = (await node.locator('[data-testid="run-node-download"]').getAttribute('href'))!;
-    expect(href).toContain(`/tekton/runs/tekton/${configName}/${runId}/artifacts/prepare/prepare.ipynb`);
+    expect(href).toContain(`/tekton/runs/tekton/${configName}/${runId}/artifacts/${prepare.task_name}/prepare.ipynb`);
     const downloaded = await page.request.get(href);
     expect(downloaded.status()).toBe(200);
     expect(downloaded.headers()['content-disposition']).toMatch(/^attachment; filename="prepare\.ipynb"/);
