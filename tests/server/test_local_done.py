@@ -83,7 +83,7 @@ async def test_no_process_left_after_success_and_failure(tmp_path):
 
 
 async def test_cancel_kills_a_finished_node_still_stopping_its_kernel(tmp_path):
-    write_notebook(tmp_path / "a.ipynb", SLOW_EXIT.format(seconds=4))
+    write_notebook(tmp_path / "a.ipynb", SLOW_EXIT.format(seconds=30))  # its runner kills it after 5 s
     write_notebook(tmp_path / "b.ipynb", "import time\ntime.sleep(60)")
     (tmp_path / "p.pipeline").write_text("{}")
     ir = ir_pipeline("stop", [ir_node("a", "a.ipynb"), ir_node("b", "b.ipynb", run_after=["a"])])
