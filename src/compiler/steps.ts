@@ -46,14 +46,19 @@ export const STEP_SCRIPT_ENV: Record<StepName, string> = {
 /** Tekton's preamble for a `script:` without a shebang (pkg/pod/script.go). */
 const TEKTON_SCRIPT_PREAMBLE = 'set -e\n';
 
+/**
+ * Names of the storage keys in the storage Secret. They reach only fetch and save
+ * (`envFrom`), where no node value is set, so a node's own AWS_* vars (run step only)
+ * neither see nor change them.
+ */
+export const STORAGE_CREDENTIAL_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+
 /** Env names the steps own; a node may not set them (they would override or be overridden). */
 export const RESERVED_ENV = new Set([
   'TEKTON_RUN_ID',
   'TEKTON_S3_ENDPOINT',
   'TEKTON_S3_BUCKET',
   'TEKTON_S3_REGION',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
   'TEKTON_RUN_PREFIX',
   'TEKTON_TASK',
   'TEKTON_INPUTS_FROM',

@@ -4,6 +4,11 @@
  * variables; a parameter named PATH or LD_PRELOAD would silently break the interpreter
  * or the kernel the node needs. Node env vars are the user's on purpose (PYTHONPATH,
  * LD_LIBRARY_PATH are legitimate there), so only the names the task owns are refused.
+ *
+ * AWS_* names are the user's too: the object-storage keys reach only the fetch and save
+ * steps (from the storage Secret, `envFrom`), never the run step, so a node may bring its
+ * own S3 credentials (e.g. AWS_ACCESS_KEY_ID from a Kubernetes secret) without touching
+ * the transfer of its files.
  */
 
 interface IRule {
@@ -20,8 +25,7 @@ const prefix = (start: string, reason: string): IRule => ({ matches: name => nam
 
 /** Names the task owns (all the compiler's RESERVED_ENV names are among them). */
 const TASK_RULES: IRule[] = [
-  prefix('TEKTON_', 'names starting with TEKTON_ belong to the task itself (paths, scripts, the run id)'),
-  prefix('AWS_', "names starting with AWS_ belong to the object storage settings and credentials")
+  prefix('TEKTON_', 'names starting with TEKTON_ belong to the task itself (paths, scripts, the run id)')
 ];
 
 /** Names the shell, the dynamic loader, the interpreters or the cluster read or set. */

@@ -124,14 +124,14 @@ describe('tekton-pipeline compile / export', () => {
     ]);
   });
 
-  it('validate: reserved parameter names, TEKTON_/AWS_ env vars and escaping outputs are located errors; a file kind mismatch only warns', () => {
+  it('validate: reserved parameter names, TEKTON_ env vars and escaping outputs are located errors; a file kind mismatch only warns', () => {
     const document = makeDocument(
       [
         {
           id: 'a',
           label: 'Load data',
           filename: 'load.py',
-          properties: { outputs: ['../up.csv'], dependencies: ['/etc/hosts'], pipeline_parameters: ['PATH'], env_vars: [{ env_var: 'AWS_PROFILE', value: 'x' }] }
+          properties: { outputs: ['../up.csv'], dependencies: ['/etc/hosts'], pipeline_parameters: ['PATH'], env_vars: [{ env_var: 'TEKTON_ENGINE', value: 'x' }, { env_var: 'AWS_PROFILE', value: 'x' }] }
         }
       ],
       { name: 'demo', parameters: [{ name: 'PATH', default_value: { type: 'String', value: '/opt' } }] }

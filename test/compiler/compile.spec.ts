@@ -385,7 +385,6 @@ describe('compile: what Tekton or the pods would reject is an error naming node 
 
   it.each([
     [{ env_vars: [{ env_var: 'TEKTON_TASK', value: 'x' }] }, 'reserved-env-var', 'env_vars'],
-    [{ env_vars: [{ env_var: 'AWS_ACCESS_KEY_ID', value: 'x' }] }, 'reserved-env-var', 'env_vars'],
     [{ kubernetes_secrets: [{ env_var: 'TEKTON_STEP_RUN', name: 's', key: 'k' }] }, 'reserved-env-var', 'kubernetes_secrets'],
     [{ env_vars: [{ env_var: 'X', value: '$(params.secret)' }] }, 'tekton-reference', 'env_vars'],
     [{ env_vars: [{ env_var: 'X', value: 'run $(context.pipelineRun.name)' }] }, 'tekton-reference', 'env_vars'],
@@ -404,6 +403,37 @@ describe('compile: what Tekton or the pods would reject is an error naming node 
     const error = only(node(properties));
     expect(error).toMatchObject({ code, nodeId: 'n1', property, nodeLabel: 'Train' });
     expect(error.message).toMatch(new RegExp(`^Node "Train" \\(n1\\), property "${property}": `));
+  });
+
+  it("a node's own AWS_* credentials reach its run step only; fetch and save keep the storage Secret", () => {
+    for (const separateObjects of [false, true]) {
+      const document = makeDocument([
+        {
+          id: 'n1',
+          label: 'Train',
+          properties: {
+            env_vars: [{ env_var: 'AWS_ACCESS_KEY_ID', value: 'user-key-id' }],
+            kubernetes_secrets: [{ env_var: 'AWS_SECRET_ACCESS_KEY', name: 'my-s3', key: 'secret' }]
+          }
+        }
+      ]);
+      const result = ok(document, { separateObjects });
+      const taskSpec = separateObjects ? (result.documents[0] as Obj).spec : tasksOf(result.pipelineRun as Obj)[0].taskSpec;
+      const [fetch, run, save] = taskSpec.steps as Obj[];
+      expect(env(run)).toMatchObject({
+        AWS_ACCESS_KEY_ID: 'user-key-id',
+        AWS_SECRET_ACCESS_KEY: { secretKeyRef: { name: 'my-s3', key: 'secret' } }
+      });
+      expect(run.envFrom).toBeUndefined();
+      for (const transfer of [fetch, save]) {
+        expect(transfer.envFrom).toEqual([{ secretRef: { name: STORAGE.storageSecretName } }]);
+        expect(Object.keys(env(transfer)).filter(name => name.startsWith('AWS_'))).toEqual([]);
+      }
+      // Nothing shared by all steps (stepTemplate, pod template) names an AWS_* variable.
+      const shared = [taskSpec.stepTemplate?.env ?? [], (result.pipelineRun as Obj).spec.taskRunTemplate?.podTemplate?.env ?? []].flat();
+      expect(shared.filter((e: Obj) => e.name.startsWith('AWS_'))).toEqual([]);
+      expect(result.yaml).not.toContain('AWS_ACCESS_KEY_ID: ');
+    }
   });
 
   it('every name the steps own is refused as a node env var and as a parameter (model rules cover RESERVED_ENV)', () => {

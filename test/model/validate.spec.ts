@@ -294,8 +294,8 @@ describe('pipeline rules', () => {
 
   it.each([
     'PATH', 'HOME', 'PWD', 'SHELL', 'USER', 'LANG', 'TERM', 'PYTHONPATH', 'PYTHONHOME', 'PYTHONSTARTUP',
-    'LD_PRELOAD', 'LD_LIBRARY_PATH', 'DYLD_INSERT_LIBRARIES', 'TEKTON_ENGINE', 'TEKTON_WORKDIR', 'AWS_REGION',
-    'AWS_SECRET_ACCESS_KEY', 'BASH_ENV', 'LC_ALL', 'KUBERNETES_SERVICE_HOST', 'JUPYTER_PATH'
+    'LD_PRELOAD', 'LD_LIBRARY_PATH', 'DYLD_INSERT_LIBRARIES', 'TEKTON_ENGINE', 'TEKTON_WORKDIR',
+    'BASH_ENV', 'LC_ALL', 'KUBERNETES_SERVICE_HOST', 'JUPYTER_PATH'
   ])('a parameter named %s would clobber the run step\'s environment: a located error', name => {
     const problems = errors(withParameters([{ name, default_value: { type: 'String', value: 'x' } }], [name]));
     expect(problems.map(d => [d.code, d.property, d.nodeId])).toEqual([['reserved-name', 'pipeline_parameters', undefined]]);
@@ -304,7 +304,7 @@ describe('pipeline rules', () => {
     );
   });
 
-  it.each(['path', 'Path', 'home_dir', 'LDAP_HOST', 'TEKTONIC', 'R_SQUARED', 'USERNAME', 'data_PATH', 'aws_region'])(
+  it.each(['path', 'Path', 'home_dir', 'LDAP_HOST', 'TEKTONIC', 'R_SQUARED', 'USERNAME', 'data_PATH', 'aws_region', 'AWS_REGION'])(
     'a parameter named %s is fine',
     name => {
       expect(withParameters([{ name, default_value: { type: 'String', value: 'x' } }], [name])).toEqual([]);
@@ -313,15 +313,19 @@ describe('pipeline rules', () => {
 
   it.each([
     ['env_vars', { env_var: 'TEKTON_ENGINE', value: 'exec' }],
-    ['env_vars', { env_var: 'AWS_ENDPOINT_URL', value: 'http://x' }],
-    ['kubernetes_secrets', { env_var: 'TEKTON_RUN_ID', name: 'creds', key: 'k' }],
-    ['kubernetes_secrets', { env_var: 'AWS_SESSION_TOKEN', name: 'creds', key: 'k' }]
+    ['kubernetes_secrets', { env_var: 'TEKTON_RUN_ID', name: 'creds', key: 'k' }]
   ])('node %s: a name the task owns (%j) is a located error, on the node and in the defaults', (property, entry) => {
     const node = errors(problemsOf({ [property]: [{ env_var: 'OK', value: '1', name: 'creds', key: 'k' }, entry] }));
     expect(node.map(d => [d.code, d.property, d.nodeLabel])).toEqual([['reserved-env-var', property, 'train.ipynb']]);
     expect(node[0].message).toContain(`property "${property}": entry 2, environment variable "${entry.env_var}": names starting with`);
     const defaults = errors(validatePipeline(setPipelineDefault(oneNode().doc, property, [entry])));
     expect(defaults.map(d => [d.code, d.property])).toEqual([['reserved-env-var', `pipeline_defaults.${property}`]]);
+  });
+
+  it('node env vars and secrets may be AWS_* (the storage keys reach only the transfer steps)', () => {
+    const env_vars = [{ env_var: 'AWS_ENDPOINT_URL', value: 'http://s3.example' }, { env_var: 'AWS_REGION', value: 'eu-west-1' }];
+    const kubernetes_secrets = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'].map(env_var => ({ env_var, name: 'my-s3', key: env_var }));
+    expect(problemsOf({ env_vars, kubernetes_secrets })).toEqual([]);
   });
 
   it('node env vars may set what a parameter may not (PYTHONPATH, LD_LIBRARY_PATH, PATH)', () => {
