@@ -188,6 +188,13 @@ describe('tekton-pipeline config', () => {
     expect(json.kubernetes.ok).toBe(false);
   });
 
+  it('exits 3 when the Python interpreter cannot be started', () => {
+    const { run } = setup();
+    const result = run(['list'], { env: { TEKTON_PIPELINE_PYTHON: '/nonexistent/python' } });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('cannot start /nonexistent/python');
+  });
+
   it('prints its help', () => {
     const { run } = setup();
     const help = run(['--help']);
