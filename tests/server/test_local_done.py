@@ -78,6 +78,8 @@ async def test_no_process_left_after_success_and_failure(tmp_path):
         "ok": "succeeded", "bad": "failed", "after": "skipped"}
     assert record.status.value == "failed"
     assert run_processes(f"mixed/{run_id}") == {}, "a runner or kernel outlived the run"
+    # Kernels on Unix sockets: no "running over TCP without encryption" warning on stderr.
+    assert not (tmp_path / record.artifacts_path / "ok" / "stderr.log").exists()
     bad = next(n for n in record.nodes if n.task_name == "bad")
     assert bad.exit_code == 1 and "ZeroDivisionError" in (tmp_path / bad.notebook_path).read_text()
 

@@ -588,8 +588,14 @@ class Kernel:
             raise
 
     def launch(self, spec, resource_dir, workdir, env):
-        ports = free_ports(5)
-        self.info = {"transport": "tcp", "ip": "127.0.0.1", "key": uuid.uuid4().hex,
+        if done_fd(env) is not None and os.name == "posix" and any("ipykernel" in str(a) for a in spec["argv"]):
+            # Local runs, ipykernel: Unix sockets in the private temp dir -- no port picked
+            # here and bound there later (parallel nodes cannot race for one), and no
+            # "running over TCP without encryption" warning in every node's stderr.log.
+            transport, ip, ports = "ipc", os.path.join(self.tmp, "k"), [1, 2, 3, 4, 5]
+        else:
+            transport, ip, ports = "tcp", "127.0.0.1", free_ports(5)
+        self.info = {"transport": transport, "ip": ip, "key": uuid.uuid4().hex,
                      "signature_scheme": "hmac-sha256", "kernel_name": self.name,
                      "shell_port": ports[0], "iopub_port": ports[1], "stdin_port": ports[2],
                      "control_port": ports[3], "hb_port": ports[4]}
