@@ -5,7 +5,7 @@
  */
 import { hasErrors } from './diagnostics';
 import { buildIR } from './ir';
-import { IDiagnostic, IPipelineFlowDocument, validatePipeline } from './model';
+import { IDiagnostic, IPipelineFlowDocument, IValidationReuse, validatePipeline } from './model';
 import { resolveOptions } from './options';
 import { checkObjectSizes } from './size';
 import { buildTektonObjects, toTektonYaml } from './tekton';
@@ -29,10 +29,11 @@ export function compile(document: IPipelineFlowDocument, options: ICompileOption
   try {
     const resolved = resolveOptions(options);
     const local = options.forLocalRun === true;
-    const validation = validatePipeline(document, { requireRuntimeImage: !local && !resolved.defaultRuntimeImage });
+    const reuse: IValidationReuse = {};
+    const validation = validatePipeline(document, { requireRuntimeImage: !local && !resolved.defaultRuntimeImage, reuse });
     // A local run uses no object storage: its defaults are no news there.
     diagnostics.push(...validation, ...resolved.diagnostics.filter(d => !(local && d.code === 'storage-defaults')));
-    const { ir, diagnostics: irDiagnostics } = buildIR(document, resolved, options.parameters);
+    const { ir, diagnostics: irDiagnostics } = buildIR(document, resolved, options.parameters, reuse);
     // The IR builder's cycle guard repeats what validation already located on the nodes.
     const cycleReported = validation.some(d => d.code === 'cycle');
     diagnostics.push(...irDiagnostics.filter(d => !(cycleReported && d.code === 'cycle')));

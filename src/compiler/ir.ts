@@ -20,6 +20,7 @@ import {
   INode,
   IPipelineFlowDocument,
   IPipelineParameter,
+  IValidationReuse,
   joinRelative,
   kindForFile,
   normalizeCpu,
@@ -42,10 +43,12 @@ export interface IIRResult {
   diagnostics: IDiagnostic[];
 }
 
+/** `reuse`: what validatePipeline worked out for this same document (see compile). */
 export function buildIR(
   doc: IPipelineFlowDocument,
   options: IResolvedOptions,
-  overrides: ICompileOptions['parameters'] = {}
+  overrides: ICompileOptions['parameters'] = {},
+  reuse: IValidationReuse = {}
 ): IIRResult {
   const diagnostics: IDiagnostic[] = [];
   const primary = getPrimaryPipeline(doc);
@@ -56,7 +59,7 @@ export function buildIR(
   const name = toDns1123Label(displayName, MAX_PIPELINE_NAME) || 'pipeline';
   const parameters = Private.parameters(properties.pipeline_parameters, overrides ?? {}, diagnostics);
 
-  const flat = flattenPipeline(doc);
+  const flat = reuse.flat ?? flattenPipeline(doc);
   const defaults = getPipelineDefaults(doc);
   const runnable = flat.nodes.filter(node => getNodeKind(node) !== null);
   const byId = new Map(runnable.map(node => [node.id, node]));
@@ -96,7 +99,8 @@ export function buildIR(
     }
     // flattenPipeline reports each source → target pair once.
     const direct = parents.has(id) ? (parents.get(id) as string[]).sort(byPosition) : [];
-    const irNode = Private.node(node, ref, resolveParameters(node, defaults), options, parameters, diagnostics);
+    const properties = reuse.effective?.get(node) ?? resolveParameters(node, defaults);
+    const irNode = Private.node(node, ref, properties, options, parameters, diagnostics);
     irNode.taskName = taskNames.get(id) as string;
     irNode.runAfter = direct.map(p => taskNames.get(p) as string);
     const inputParents = direct.filter(p => passing.has(p));

@@ -22,4 +22,4 @@ export {
   utf8Length,
   validatePipeline
 } from '../model';
-export type { IDiagnostic, INode, IPipelineFlowDocument, IPipelineParameter, PipelineParameterType } from '../model';
+export type { IDiagnostic, INode, IPipelineFlowDocument, IPipelineParameter, IValidationReuse, PipelineParameterType } from '../model';

@@ -7,7 +7,7 @@ import { getNodeFilename, getNodeKind, getNodeLabel, getPipeline, getPipelineLin
 import { kindForFile } from './create';
 import { nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
 import { reservedNodeEnvName, reservedParameterName } from './envnames';
-import { findCycles, flattenPipeline } from './flatten';
+import { findCycles, flattenPipeline, IFlatPipeline } from './flatten';
 import { isPlainObject } from './json';
 import {
   checkQualifiedName,
@@ -21,7 +21,7 @@ import { checkRelativePattern, isAbsolute, normalizeMountPath } from './paths';
 import { codeFor, effectiveValues } from './propertyCheck';
 import { getPipelineDefaults, resolveParameters } from './resolve';
 import { checkDocumentContent, checkDocumentShape } from './structure';
-import { IDiagnostic, INode, IPipelineFlowDocument, IPipelineParameter, NODE_OPS, NodeKind, Severity } from './types';
+import { IComponentParameters, IDiagnostic, INode, IPipelineFlowDocument, IPipelineParameter, NODE_OPS, NodeKind, Severity } from './types';
 
 export interface IValidateOptions {
   /**
@@ -29,6 +29,17 @@ export interface IValidateOptions {
    * a warning, since the runtime configuration supplies a default image.
    */
   requireRuntimeImage?: boolean;
+  /**
+   * Filled in with what validation worked out, for a compile of the same, unchanged
+   * document right after (the compiler would otherwise flatten and resolve it again).
+   */
+  reuse?: IValidationReuse;
+}
+
+/** The flattened pipeline and each runnable node's effective properties. */
+export interface IValidationReuse {
+  flat?: IFlatPipeline;
+  effective?: Map<INode, IComponentParameters>;
 }
 
 interface IPropertyProblem {
@@ -327,6 +338,11 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
 
   const flat = flattenPipeline(doc);
   diagnostics.push(...flat.diagnostics);
+  const effective = options.reuse ? new Map<INode, IComponentParameters>() : null;
+  if (options.reuse) {
+    options.reuse.flat = flat;
+    options.reuse.effective = effective!;
+  }
   const extraFor = (node: INode): Partial<IDiagnostic> => {
     const pipelineId = flat.pipelineOf.get(node.id);
     return pipelineId && pipelineId !== doc.primary_pipeline ? { pipelineId } : {};
@@ -361,7 +377,9 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
       );
       continue;
     }
-    diagnostics.push(...checkGenericNode(node, resolveParameters(node, defaults), parameters.names, options, extra));
+    const properties = resolveParameters(node, defaults);
+    effective?.set(node, properties);
+    diagnostics.push(...checkGenericNode(node, properties, parameters.names, options, extra));
   }
   for (const [label, nodes] of labels) {
     if (nodes.length > 1) {

@@ -1,6 +1,9 @@
 import { compile, IRNode, IRPipeline } from '../../src/compiler';
-import { makeDocument, randomDag } from './generate';
-import { STORAGE } from './helpers';
+import { buildIR } from '../../src/compiler/ir';
+import { resolveOptions } from '../../src/compiler/options';
+import { IValidationReuse, validatePipeline } from '../../src/model';
+import { edgeCaseDocuments, makeDocument, randomDag } from './generate';
+import { plain, STORAGE } from './helpers';
 
 /** Brute force: every ancestor of each node (by runAfter), per task name. */
 function ancestors(ir: IRPipeline): Map<string, Set<string>> {
@@ -73,5 +76,17 @@ describe('upstream outputs (inputs.ts)', () => {
     expect(Object.getOwnPropertyDescriptor(ir.nodes[10], 'inputsFrom')!.get).toBeUndefined();
     ir.nodes[10].inputsFrom = ['x'];
     expect(ir.nodes[10].inputsFrom).toEqual(['x']);
+  });
+});
+
+describe('validation hands its work to the IR builder (compile)', () => {
+  it.each(Object.entries({ ...edgeCaseDocuments(), random: randomDag(300, 3) }))('%s: the same IR with and without reuse', (_name, document) => {
+    const options = resolveOptions({ ...STORAGE, pipelinePath: 'p/x.pipeline' });
+    const reuse: IValidationReuse = {};
+    validatePipeline(document, { reuse });
+    expect(reuse.effective!.size).toBe(reuse.flat!.nodes.length);
+    const reused = buildIR(document, options, {}, reuse);
+    const fresh = buildIR(document, options);
+    expect(plain(reused)).toEqual(plain(fresh));
   });
 });
