@@ -46,6 +46,10 @@ interface ISettings {
   viewport: { width: number; height: number };
   /** Record a CPU profile of the editor drag (bench/out/editor/drag.cpuprofile). */
   profile: boolean;
+  /** Record a Chromium trace of both drags across (bench/out/editor/drag-<page>.trace.json). */
+  trace: boolean;
+  /** CSS added to JupyterLab's page before the drags (experiments without a rebuild). */
+  editorCss: string;
 }
 
 const PIPELINE_NAME = 'bench-500';
@@ -98,7 +102,7 @@ export async function main(options: IOptions): Promise<void> {
     cleanups.push(() => browser.close());
 
     step('measuring the bare React Flow page');
-    const bare = await measureBarePage(browser, settings, staticServer.url, graph.links.length);
+    const bare = await measureBarePage(browser, settings, staticServer.url, graph.links.length, options.outDir);
     results.bare = bare;
     step('measuring the editor in JupyterLab');
     try {
@@ -147,7 +151,8 @@ async function measureBarePage(
   browser: Browser,
   settings: ISettings,
   url: string,
-  edges: number
+  edges: number,
+  outDir: string
 ): Promise<IMeasurement> {
   const context = await browser.newContext({ viewport: settings.viewport });
   const page = await context.newPage();
@@ -164,7 +169,12 @@ async function measureBarePage(
     load.runs.push(rendered.at - scriptStart);
     load.fromNavigation!.push(rendered.at);
   }
-  const drag = await Private.dragAcross(page, '#root');
+  const drag = await Private.dragAcross(
+    page,
+    '#root',
+    undefined,
+    settings.trace ? path.join(outDir, 'drag-bare.trace.json') : undefined
+  );
   const edgeDrag = await Private.dragToEdge(page, '#root');
   await context.close();
   return { load, drag, edgeDrag };
@@ -215,10 +225,14 @@ async function measureEditor(
   if (errors.length) {
     console.warn(`page errors in JupyterLab:\n  ${errors.join('\n  ')}`);
   }
+  if (settings.editorCss) {
+    await page.addStyleTag({ content: settings.editorCss });
+  }
   const drag = await Private.dragAcross(
     page,
     settings.editorRoot,
-    settings.profile ? path.join(outDir, 'drag.cpuprofile') : undefined
+    settings.profile ? path.join(outDir, 'drag.cpuprofile') : undefined,
+    settings.trace ? path.join(outDir, 'drag-editor.trace.json') : undefined
   );
   const edgeDrag = await Private.dragToEdge(page, settings.editorRoot);
   await context.close();
@@ -239,6 +253,8 @@ namespace Private {
       executablePath: get('chromium', process.env.CHROMIUM_PATH || '/usr/bin/chromium'),
       editorRoot: get('editor-root', '.jp-tekton-PipelineEditor'),
       profile: argv.includes('--profile'),
+      trace: argv.includes('--trace'),
+      editorCss: get('editor-css', ''),
       viewport: { width: 1280, height: 800 }
     };
   }
@@ -269,7 +285,12 @@ namespace Private {
    * start of a path centred on the pane, so that the pointer stays clear of the 40 px
    * margin where React Flow auto-pans (that is `dragToEdge`'s measurement).
    */
-  export async function dragAcross(page: Page, root: string, profilePath?: string): Promise<IDragResult> {
+  export async function dragAcross(
+    page: Page,
+    root: string,
+    profilePath?: string,
+    tracePath?: string
+  ): Promise<IDragResult> {
     const aim = { dx: (-STEPS * STEP.x) / 2, dy: (-STEPS * STEP.y) / 2 };
     const target: IDragTarget | null = await page.evaluate(pickDragTarget, { root, aim });
     if (!target) {
@@ -279,7 +300,7 @@ namespace Private {
     for (let i = 1; i <= STEPS; i++) {
       path.push([target.x + i * STEP.x, target.y + i * STEP.y]);
     }
-    return recordDrag(page, root, target, path, profilePath);
+    return recordDrag(page, root, target, path, profilePath, tracePath);
   }
 
   /**
@@ -306,7 +327,8 @@ namespace Private {
     root: string,
     target: IDragTarget,
     path: [number, number][],
-    profilePath?: string
+    profilePath?: string,
+    tracePath?: string
   ): Promise<IDragResult> {
     // Idle baseline: what this headless Chromium's frame clock gives when nothing happens.
     await page.evaluate(startFrameRecorder);
@@ -316,6 +338,12 @@ namespace Private {
     await page.mouse.move(target.x, target.y);
     const viewportBefore = await page.evaluate(viewportTransform, root);
     const profiler = profilePath ? await startProfiler(page) : null;
+    const browser = page.context().browser();
+    if (tracePath && browser) {
+      await browser.startTracing(page, {
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline']
+      });
+    }
     await page.mouse.down();
     await page.evaluate(startFrameRecorder);
     for (const [x, y] of path) {
@@ -327,6 +355,9 @@ namespace Private {
     await page.mouse.up();
     if (profiler && profilePath) {
       await stopProfiler(profiler, profilePath);
+    }
+    if (tracePath && browser) {
+      summariseTrace(await browser.stopTracing(), tracePath);
     }
     const after = await page.evaluate(nodeTransform, { root, id: target.id });
     return {
@@ -341,6 +372,40 @@ namespace Private {
       pane: target.pane,
       autoPanned: viewportBefore !== viewportAfter
     };
+  }
+
+  interface ITraceEvent {
+    name: string;
+    ph: string;
+    dur?: number;
+    /** Thread (CPU) time: unlike `dur`, not inflated when other processes take the CPU. */
+    tdur?: number;
+    pid: number;
+    tid: number;
+    args?: { name?: string };
+  }
+
+  /**
+   * Saves the trace (open it in DevTools' Performance panel) and prints the renderer main
+   * thread's time by event (script, style, layout, paint…; nested events overlap).
+   */
+  function summariseTrace(buffer: Buffer, file: string): void {
+    fs.writeFileSync(file, buffer);
+    const events: ITraceEvent[] = JSON.parse(buffer.toString()).traceEvents ?? [];
+    const main = events.find(e => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+    if (!main) {
+      return;
+    }
+    const byName = new Map<string, number>();
+    for (const e of events) {
+      const us = e.tdur ?? e.dur;
+      if (e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && us) {
+        byName.set(e.name, (byName.get(e.name) ?? 0) + us / 1000);
+      }
+    }
+    const top = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 14);
+    console.log(`\ntrace of the drag: ${file}; main thread CPU time by event (ms, nested events overlap):`);
+    console.log(top.map(([k, v]) => `    ${v.toFixed(0).padStart(6)} ms  ${k}`).join('\n'));
   }
 
   type CDPSession = Awaited<ReturnType<ReturnType<Page['context']>['newCDPSession']>>;

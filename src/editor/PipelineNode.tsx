@@ -1,9 +1,11 @@
 import { Handle, NodeProps, Position } from '@xyflow/react';
-import React, { memo, useEffect, useState } from 'react';
+import React, { memo, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import type { Tekton } from '../tokens';
+import { EditorContext } from './context';
+import { fitText, NODE_TEXT, NodeTextStyle } from './fitText';
 import { COMMENT_PORT, INPUT_PORT, OUTPUT_PORT } from './graph';
 import { problemText } from './messages';
-import type { PipelineFlowNode } from './types';
+import type { IStore, PipelineFlowNode } from './types';
 
 const KIND_BADGES: Record<string, { text: string; title: string }> = {
   notebook: { text: 'NB', title: 'Notebook' },
@@ -11,12 +13,17 @@ const KIND_BADGES: Record<string, { text: string; title: string }> = {
   r: { text: 'R', title: 'R script' }
 };
 const UNSUPPORTED_BADGE = { text: '?', title: 'Not supported by this editor (kept as is)' };
+/** A node rendered outside an editor (tests) has no theme to follow. */
+const NO_THEME: IStore<string> = { subscribe: () => () => undefined, getSnapshot: () => '' };
 
 /**
  * A notebook or script node: kind, label, one summary line, run state and problems.
  * Its data is small and keeps its identity while unchanged, so `memo` skips re-renders.
  */
 function PipelineNodeComponent({ data, selected }: NodeProps<PipelineFlowNode>): JSX.Element {
+  // Texts are fitted with the theme's fonts: a theme change fits them again.
+  const themes = useContext(EditorContext)?.services.colorMode ?? NO_THEME;
+  const theme: string = useSyncExternalStore(themes.subscribe, themes.getSnapshot);
   const badge = (data.kind && KIND_BADGES[data.kind]) || UNSUPPORTED_BADGE;
   const errors = data.problems.filter(p => p.severity === 'error');
   const tooltip = data.problems
@@ -68,14 +75,18 @@ function PipelineNodeComponent({ data, selected }: NodeProps<PipelineFlowNode>):
         >
           {badge.text}
         </span>
-        <span className="jp-tekton-PipelineEditor-nodeLabel" data-testid="node-label">
+        <OneLine className="jp-tekton-PipelineEditor-nodeLabel" style={NODE_TEXT.label} theme={theme} testId="node-label" keepText>
           {data.label || '(no label)'}
-        </span>
+        </OneLine>
       </div>
       {errors.length > 0 ? (
-        <div className="jp-tekton-PipelineEditor-nodeSummary jp-mod-error">{problemText(errors[0])}</div>
+        <OneLine className="jp-tekton-PipelineEditor-nodeSummary jp-mod-error" style={NODE_TEXT.summary} theme={theme} block>
+          {problemText(errors[0])}
+        </OneLine>
       ) : data.summary ? (
-        <div className="jp-tekton-PipelineEditor-nodeSummary">{data.summary}</div>
+        <OneLine className="jp-tekton-PipelineEditor-nodeSummary" style={NODE_TEXT.summary} theme={theme} block>
+          {data.summary}
+        </OneLine>
       ) : null}
       {data.runState && <RunBadge state={data.runState} />}
       {data.problems.length > 0 && (
@@ -102,6 +113,37 @@ function PipelineNodeComponent({ data, selected }: NodeProps<PipelineFlowNode>):
 }
 
 export const PipelineNode = memo(PipelineNodeComponent);
+
+/**
+ * One line of text within the node's width: shortened to fit ("…", full text in the
+ * tooltip), or with `keepText` (the label: its text is the node's name for users, tests
+ * and screen readers) clipped by CSS (`jp-mod-clip`) only when it does not fit. Where
+ * text cannot be measured, CSS clips it.
+ */
+function OneLine(props: {
+  className: string;
+  style: NodeTextStyle;
+  theme: string;
+  children: string;
+  testId?: string;
+  block?: boolean;
+  keepText?: boolean;
+}): JSX.Element {
+  const text = props.children;
+  const fitted = fitText(text, props.style, props.theme);
+  const shortened = fitted !== null && fitted !== text;
+  const clip = fitted === null || (shortened && props.keepText);
+  const Tag = props.block ? 'div' : 'span';
+  return (
+    <Tag
+      className={clip ? `${props.className} jp-mod-clip` : props.className}
+      title={shortened ? text : undefined}
+      data-testid={props.testId}
+    >
+      {clip ? text : fitted}
+    </Tag>
+  );
+}
 
 const RUN_SYMBOLS: Record<Tekton.NodeRunStatus, string> = {
   pending: '',

@@ -1,6 +1,7 @@
 import { caretDownIcon, errorIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 import type { IDiagnostic } from '../model/types';
+import { warningIcon } from '../widget/icons';
 import { useEditorContext } from './context';
 import { problemText } from './messages';
 
@@ -50,7 +51,7 @@ export function ProblemsList(props: {
               disabled={!d.nodeId}
               onClick={() => d.nodeId && props.onFocusNode(d.nodeId)}
             >
-              <errorIcon.react tag="span" className="jp-tekton-PipelineEditor-problemIcon" />
+              <ProblemIcon severity={d.severity} />
               <span className="jp-tekton-PipelineEditor-problemWhere">
                 {d.nodeId ? d.nodeLabel || d.nodeId : trans.__('Pipeline')}
                 {d.property ? ` · ${d.property}` : ''}
@@ -61,5 +62,15 @@ export function ProblemsList(props: {
         ))}
       </ul>
     </section>
+  );
+}
+
+/** Red error mark or amber warning triangle, with the severity spelled out for screen readers. */
+function ProblemIcon(props: { severity: IDiagnostic['severity'] }): JSX.Element {
+  const icon = props.severity === 'error' ? errorIcon : warningIcon;
+  return (
+    <span role="img" aria-label={props.severity} title={props.severity} className="jp-tekton-PipelineEditor-problemIcon">
+      <icon.react tag="span" />
+    </span>
   );
 }

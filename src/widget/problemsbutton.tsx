@@ -3,6 +3,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { checkIcon, errorIcon, ReactWidget, ToolbarButtonComponent, UseSignal } from '@jupyterlab/ui-components';
 import React from 'react';
 import { CommandIDs } from '../tokens';
+import { warningIcon } from './icons';
 import type { PipelineDocumentWidget } from './documentwidget';
 
 /** Toolbar item: the number of problems of this pipeline; opens the problems list. */
@@ -34,7 +35,7 @@ export class ProblemsButton extends ReactWidget {
                 : trans._n('%1 problem', '%1 problems', count);
           return (
             <ToolbarButtonComponent
-              icon={count ? errorIcon : checkIcon}
+              icon={errors ? errorIcon : count ? warningIcon : checkIcon}
               label={label}
               tooltip={
                 count

@@ -5,6 +5,8 @@ import { expect, test } from '../helpers/fixtures';
 import { FIXTURES_DIR, linksOf, SELECTORS } from '../helpers/PipelineEditorHelper';
 
 const IMAGE = 'quay.io/jupyter/scipy-notebook:2024-10-07';
+/** The editor toolbar's problem counter (`data-count`); opens the problems list. */
+const PROBLEMS_BUTTON = '[data-testid="toolbar-problems"]';
 const PRODUCER_CONSUMER = 'producer-consumer.pipeline';
 /** The fixture pipeline and the files its nodes refer to (setup.py lives outside, on purpose). */
 const PRODUCER_CONSUMER_FILES = [
@@ -22,6 +24,11 @@ test.describe('pipeline editor', () => {
 
     const file = await editor.createFromLauncher();
     expect(file).toMatch(new RegExp(`^${tmpPath}/[^/]+\\.pipeline$`));
+    // A new pipeline is empty, not wrong: the canvas says how to start, no problem counted
+    // (once validation, 120 ms after a change, has had its chance).
+    await expect(editor.editor.locator(SELECTORS.EMPTY_HINT)).toBeVisible();
+    await page.waitForTimeout(500);
+    await expect(page.locator(PROBLEMS_BUTTON)).toHaveAttribute('data-count', '0');
 
     const canvas = (await editor.canvas.boundingBox())!;
     await editor.dragFromFileBrowser('producer.ipynb', { x: 120, y: 140 });
@@ -67,6 +74,8 @@ test.describe('pipeline editor', () => {
     expect(await editor.renderedLinks()).toEqual(['producer.ipynb → consumer.ipynb']);
     await editor.selectNode('consumer.ipynb');
     await expect(editor.nodeField('runtime_image')).toHaveValue(IMAGE);
+    // The properties' inputs are labelled: found by role and name, as a screen reader does.
+    await expect(editor.properties.getByRole('textbox', { name: 'Runtime image' })).toHaveValue(IMAGE);
   });
 
   test('opens producer-consumer.pipeline from the Elyra fixtures with its nodes and links', async ({ page, editor, tmpPath }) => {
@@ -146,6 +155,21 @@ test.describe('pipeline editor screenshots', () => {
     await editor.assertSnapshot('producer-consumer', testInfo);
     await page.theme.setDarkTheme();
     await editor.assertSnapshot('producer-consumer', testInfo);
+
+    // Warnings beside the errors (two nodes with one label), in the problems list too.
+    await editor.selectNode('producer-script.py');
+    const label = editor.properties.getByRole('textbox', { name: 'Label' });
+    await label.fill('consumer.ipynb');
+    await label.press('Tab');
+    await expect(editor.editor.locator(`${SELECTORS.NODE_PROBLEMS}.jp-mod-warning`)).toHaveCount(2);
+    await page.locator(PROBLEMS_BUTTON).click();
+    const problems = editor.editor.locator('[data-testid="pipeline-problems"]');
+    await expect(problems.locator('.jp-mod-warning')).toHaveCount(2);
+    await expect(problems.locator('.jp-mod-error').first()).toBeVisible();
+    await editor.assertSnapshot('problems', testInfo);
+    await page.theme.setLightTheme();
+    await editor.assertSnapshot('problems', testInfo);
+    await page.theme.setDarkTheme();
 
     await editor.open(`${tmpPath}/broken.pipeline`);
     await expect(editor.errorView).toBeVisible();
