@@ -230,6 +230,16 @@ class CancelRunHandler(TektonHandler):
         self.reply(DescribeRun.model_validate(record.model_dump()), status=202)
 
 
+class RerunHandler(TektonHandler):
+    """POST …/rerun: a new local run of a finished one (the pipeline as compiled then, the
+    same parameter values, the current node files); 202 with the new run."""
+
+    @web.authenticated
+    async def post(self, run_id: str) -> None:
+        record = self.runs.rerun(run_id)
+        self.reply(DescribeRun.model_validate(record.model_dump()), status=202)
+
+
 class NodeLogHandler(TektonHandler):
     @web.authenticated
     def get(self, run_id: str, task_name: str) -> None:
@@ -388,6 +398,7 @@ def default_handlers() -> list[tuple[str, type[TektonHandler]]]:
         (rf"{runs}/tekton/{TEKTON_RUN_REGEX}/artifacts/(?P<path>.+)", TektonArtifactHandler),
         (rf"{runs}/{RUN_ID_REGEX}", RunHandler),
         (rf"{runs}/{RUN_ID_REGEX}/cancel", CancelRunHandler),
+        (rf"{runs}/{RUN_ID_REGEX}/rerun", RerunHandler),
         (rf"{runs}/{RUN_ID_REGEX}/nodes/{TASK_REGEX}/log", NodeLogHandler),
         (configs, RuntimeConfigsHandler),
         (rf"{configs}/{CONFIG_NAME_REGEX}", RuntimeConfigHandler),

@@ -1,6 +1,6 @@
 /**
  * The Runs sidebar: every run the server knows (local and Tekton), newest first, with
- * state, start and duration; Cancel for runs in progress, Rerun for finished Tekton runs,
+ * state, start and duration; Cancel for runs in progress, Rerun for finished runs,
  * the upload progress of a Tekton run just submitted; the selected run's nodes with
  * their log, executed notebook and run folder. It renders the `RunsModel` only.
  */
@@ -373,11 +373,12 @@ function formatMB(bytes: number): string {
   return (bytes / 1_000_000).toFixed(1);
 }
 
-const RERUNNABLE = new Set(['succeeded', 'failed', 'cancelled', 'timed_out']);
+const RERUNNABLE = new Set(['succeeded', 'failed', 'cancelled', 'timed_out', 'interrupted']);
 
-/** Only finished Tekton runs: the server recreates their PipelineRun with the same parameters. */
+/** Finished runs: the server recreates a Tekton run's PipelineRun, or repeats a local run's
+ * compiled pipeline, with the same parameters. */
 function canRerun(run: IRunEntry): boolean {
-  return run.backend === 'tekton' && !!run.runtime_config && RERUNNABLE.has(run.status);
+  return (run.backend !== 'tekton' || !!run.runtime_config) && RERUNNABLE.has(run.status);
 }
 
 function formatStart(iso: string | null): string {

@@ -49,12 +49,10 @@ export class RunsClient {
     return isTekton(run) ? this.service.cancelTektonRun(run.runtime_config!, run.id) : this.service.cancelRun(run.id);
   }
 
-  /** A new Tekton run with the same spec and parameters (the server copies the PipelineRun). */
+  /** A new run with the same parameters: Tekton copies the PipelineRun's spec, a local run
+   * repeats the pipeline as it was compiled then, with the current node files. */
   rerun(run: IRunRef): Promise<IRunDetail> {
-    if (!isTekton(run)) {
-      return Promise.reject(new Error(`run ${run.id} is not a Tekton run: only Tekton runs can be rerun`));
-    }
-    return this.service.rerunTektonRun(run.runtime_config!, run.id);
+    return isTekton(run) ? this.service.rerunTektonRun(run.runtime_config!, run.id) : this.service.rerunRun(run.id);
   }
 
   log(run: IRunRef, taskName: string, offset: number): Promise<Tekton.INodeLog> {

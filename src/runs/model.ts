@@ -135,7 +135,7 @@ export class RunsModel implements IDisposable {
     await this.refresh();
   }
 
-  /** Rerun a finished Tekton run with the same parameters and select the new run. */
+  /** Rerun a finished run (local or Tekton) with the same parameters and select the new run. */
   async rerun(run: Followed): Promise<IRunDetail> {
     const fresh = await this.client.rerun(run);
     this._store(fresh);

@@ -44,6 +44,11 @@ export class TektonService {
     return this._send(`runs/${encodeURIComponent(runId)}/cancel`, 'POST');
   }
 
+  /** POST /tekton/runs/{id}/rerun — a new local run of a finished one (reply 202: the new run). */
+  rerunRun(runId: string): Promise<Tekton.IDescribeRun> {
+    return this._send(`runs/${encodeURIComponent(runId)}/rerun`, 'POST');
+  }
+
   /** DELETE /tekton/runs/{id} — remove a finished run and its artifacts. */
   deleteRun(runId: string): Promise<void> {
     return this._send(`runs/${encodeURIComponent(runId)}`, 'DELETE');

@@ -132,7 +132,7 @@ describe('RunsView', () => {
     expect(has('pc-x1')).toBe(true); // failed Tekton run
     expect(has('pc-live')).toBe(false); // running
     expect(has('live-2')).toBe(false); // local, running
-    expect(has('done-1')).toBe(false); // local, finished
+    expect(has('done-1')).toBe(true); // local, finished
     model.dispose();
   });
 
@@ -205,6 +205,21 @@ describe('RunsView', () => {
     await waitFor(() => expect(actions.notifyError).toHaveBeenCalled());
     expect(actions.notifyError.mock.calls[0][0]).toContain('has no files in object storage yet');
     expect(actions.openFile).toHaveBeenCalledTimes(1);
+    model.dispose();
+  });
+
+  it('Rerun of a local run posts runs/{id}/rerun and selects the new local run', async () => {
+    const { model, actions } = setup();
+    await model.refresh();
+    const row = (await screen.findAllByTestId('run-row')).find(r => r.dataset.runId === 'done-1')!;
+    fireEvent.click(within(row).getByTestId('run-rerun'));
+    await waitFor(() => expect(actions.notifySuccess).toHaveBeenCalled());
+    expect(server.calls.filter(c => c.method === 'POST' && c.endPoint === 'runs/done-1/rerun')).toHaveLength(1);
+    const fresh = [...server.runs.keys()].find(id => id.startsWith('done-1-r'))!;
+    expect(fresh).toBeDefined();
+    expect(actions.notifySuccess.mock.calls[0][0]).toContain(fresh);
+    await waitFor(() => expect(model.selectedKey).toBe(`local/${fresh}`));
+    expect(actions.notifyError).not.toHaveBeenCalled();
     model.dispose();
   });
 

@@ -54,7 +54,7 @@ export class FakeRunsServer {
       run.nodes.forEach(n => (n.status = n.status === 'succeeded' ? n.status : 'cancelled'));
       return run;
     }
-    if ((m = path.match(/^runs\/tekton\/([^/]+)\/([^/]+)\/rerun$/)) && method === 'POST') {
+    if ((m = path.match(/^runs\/(?:tekton\/([^/]+)\/)?([^/]+)\/rerun$/)) && method === 'POST') {
       if (this.rerunError) {
         throw this.rerunError;
       }
