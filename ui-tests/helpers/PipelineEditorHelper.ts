@@ -96,8 +96,8 @@ export class PipelineEditorHelper {
 
   /**
    * The selected node's input for `property` (a key of component_parameters, or `label`).
-   * Found by rjsf's id (`<prefix>_<property>`): JupyterLab's form template shows titles in
-   * a <div>, not a <label>, so the inputs have no accessible name to find them by.
+   * Found by rjsf's id (`<prefix>_<property>`), which follows the property key, not its
+   * (translatable) title; the spec checks accessible names separately.
    */
   nodeField(property: string): Locator {
     return this.properties
