@@ -15,7 +15,7 @@ import type { ICompileOptions, ICompileResult } from './types';
 export * from './types';
 export { DEFAULT_GPU_RESOURCE, DEFAULT_PIPELINE_TIMEOUT, DEFAULT_STORAGE, DEFAULT_TRANSFER_IMAGE } from './options';
 export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PIPELINE_LABEL, toTektonYaml } from './tekton';
-export { EMBEDDED_RUN_SAFE_BYTES, MAX_OBJECT_BYTES } from './size';
+export { embeddedRunPeakBytes, ETCD_REQUEST_BYTES, MAX_OBJECT_BYTES } from './size';
 export { RUNNER_KEY, SOURCES_PREFIX } from './steps';
 export { toMultiDocumentYaml, toYaml } from './yaml';
 

@@ -12,14 +12,29 @@ import type { IRPipeline } from './types';
 /** Default largest object (JSON, as the API server stores it) we emit. */
 export const MAX_OBJECT_BYTES = 1024 * 1024;
 
+/** etcd's default request limit (--max-request-bytes): every status update must fit. */
+export const ETCD_REQUEST_BYTES = 1.5 * 1024 * 1024;
+
 /**
- * Largest embedded PipelineRun that still runs: Tekton copies the whole pipelineSpec into
- * `status.pipelineSpec`, so the stored object is about twice the spec. Measured on the
- * test cluster (etcd's default 1.5 MiB request limit): a 787,559-byte PipelineRun was
- * created, then every status update failed with "etcdserver: request is too large" and
- * the run never started; the same pipeline as separate objects ran.
+ * What Tekton adds per task to an embedded PipelineRun once it runs, beyond a second copy
+ * of the whole pipelineSpec (`status.pipelineSpec`): Go zero values in both copies
+ * (`metadata: {}`, `spec: null`, `computeResources: {}` on the step template and every
+ * step), the step template's image on each step of the copy, and a `childReferences`
+ * entry per TaskRun. Measured on the test cluster (Tekton v1.15, scripts/testcluster): a
+ * 300-task run of 207,649 bytes grew to 512,332 bytes with 114 of 300 TaskRuns (≈ 2 ×
+ * 207,649 + 261 per task + 143 per TaskRun); a 1000-task run of 682,843 bytes
+ * (estimate 1.79 MB) and one of 787,547 bytes failed every status update with
+ * "etcdserver: request is too large", so the run never started properly.
  */
-export const EMBEDDED_RUN_SAFE_BYTES = 700 * 1024;
+export const TEKTON_BYTES_PER_TASK = 420;
+
+/** Room for the status' conditions, timestamps, provenance and managed fields. */
+const STATUS_SLACK_BYTES = 16 * 1024;
+
+/** Largest size an embedded PipelineRun of `bytes` (JSON) and `tasks` tasks reaches while it runs. */
+export function embeddedRunPeakBytes(bytes: number, tasks: number): number {
+  return 2 * bytes + TEKTON_BYTES_PER_TASK * tasks + STATUS_SLACK_BYTES;
+}
 
 /** One 'too-large' error per object over `limit` bytes (0: no limit); none when all fit. */
 export function checkObjectSizes(documents: Record<string, unknown>[], ir: IRPipeline, limit: number): IDiagnostic[] {
@@ -29,16 +44,18 @@ export function checkObjectSizes(documents: Record<string, unknown>[], ir: IRPip
   }
   for (const document of documents) {
     const json = JSON.stringify(document);
-    if (Private.isEmbeddedRun(document) && json.length > EMBEDDED_RUN_SAFE_BYTES / 3) {
+    const tasks = Private.embeddedTasks(document);
+    if (tasks !== null && embeddedRunPeakBytes(json.length, tasks) > ETCD_REQUEST_BYTES) {
       const bytes = utf8Length(json);
-      if (bytes > EMBEDDED_RUN_SAFE_BYTES && bytes <= limit) {
+      const peak = embeddedRunPeakBytes(bytes, tasks);
+      if (peak > ETCD_REQUEST_BYTES && bytes <= limit) {
         diagnostics.push({
           severity: 'warning',
           code: 'status-too-large',
           message:
             `The PipelineRun would be ${Private.size(bytes)} (${bytes} bytes as JSON). Tekton copies its ` +
-            `pipelineSpec into the status, and over about ${Private.size(EMBEDDED_RUN_SAFE_BYTES)} that ` +
-            'update exceeds etcd\'s 1.5 MiB limit, so the run would never start. ' +
+            `pipelineSpec into the status and adds about ${TEKTON_BYTES_PER_TASK} bytes per task, so while it runs it would reach ` +
+            `about ${Private.size(peak)}, over etcd's 1.5 MiB limit: its status updates would fail and the run would not proceed. ` +
             'Compile with separate objects (--separate) for a pipeline this large.'
         });
       }
@@ -63,9 +80,12 @@ export function checkObjectSizes(documents: Record<string, unknown>[], ir: IRPip
 }
 
 namespace Private {
-  export function isEmbeddedRun(document: Record<string, unknown>): boolean {
+  /** The number of tasks of an embedded PipelineRun, or null for any other object. */
+  export function embeddedTasks(document: Record<string, unknown>): number | null {
     const spec = document.spec as Record<string, unknown> | undefined;
-    return document.kind === 'PipelineRun' && !!spec && 'pipelineSpec' in spec;
+    const pipelineSpec = document.kind === 'PipelineRun' && spec ? (spec.pipelineSpec as Record<string, unknown> | undefined) : undefined;
+    const tasks = pipelineSpec?.tasks;
+    return Array.isArray(tasks) ? tasks.length : null;
   }
 
   export function size(bytes: number): string {
