@@ -22,9 +22,10 @@ export const ETCD_REQUEST_BYTES = 1.5 * 1024 * 1024;
  * step), the step template's image on each step of the copy, and a `childReferences`
  * entry per TaskRun. Measured on the test cluster (Tekton v1.15, scripts/testcluster): a
  * 300-task run of 207,649 bytes grew to 512,332 bytes with 114 of 300 TaskRuns (≈ 2 ×
- * 207,649 + 261 per task + 143 per TaskRun); a 1000-task run of 682,843 bytes
- * (estimate 1.79 MB) and one of 787,547 bytes failed every status update with
- * "etcdserver: request is too large", so the run never started properly.
+ * 207,649 + 261 per task + 143 per TaskRun); an 800-task run of 546,238 bytes reached
+ * 1,428,097 bytes with 797 TaskRuns (estimate without slack 1,428,476) and ran; 900 tasks
+ * (614,889 bytes, estimate 1.63 MB) and 1000 tasks (682,843 and 787,547 bytes) failed
+ * their status updates with "etcdserver: request is too large".
  */
 export const TEKTON_BYTES_PER_TASK = 420;
 
