@@ -140,7 +140,9 @@ export function locateJsonError(text: string): { offset: number; reason: string 
       i += number[0].length;
       return null;
     }
-    return `unexpected ${describeChar(c)} where a value was expected`;
+    // "unexpected end of the file", not "unexpected the end of the file".
+    const what = c === undefined ? 'end of the file' : describeChar(c);
+    return `unexpected ${what} where a value was expected`;
   };
 
   // States: expecting a value; after a value (expect ',' or closer).

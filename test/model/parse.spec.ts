@@ -110,6 +110,11 @@ describe('parsePipeline errors', () => {
     expect(result.diagnostics[0]).toMatchObject({ code: 'invalid-json', line: 3 });
   });
 
+  it('says "unexpected end of the file" when the text stops where a value belongs', () => {
+    const result = parsePipeline('{"a": ');
+    expect(result.diagnostics[0].message).toBe('Invalid JSON at line 1, column 7: unexpected end of the file where a value was expected');
+  });
+
   it('reports a missing pipelines field', () => {
     const result = parsePipeline(readFixture(`${CLI_DIR}/pipeline_without_pipelines_field.pipeline`));
     expect(result.document).toBeNull();
