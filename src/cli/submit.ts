@@ -79,7 +79,8 @@ ${COMPILE_FLAGS_HELP}`,
     const options = { ...optionsFromConfig(configValues), ...compileOptions(args) };
     const loaded = await loadPipeline(file, options, {
       root: flagValue(args, 'root'),
-      checkFiles: !hasFlag(args, 'skip-file-check')
+      checkFiles: !hasFlag(args, 'skip-file-check'),
+      forCluster: true
     });
     if (hasErrors(loaded.diagnostics) || !loaded.result?.ir) {
       if (hasFlag(args, 'json')) {
