@@ -31,6 +31,14 @@ log "Build: TypeScript, CLI bundle, labextension"
 npm run build
 
 log "Python package (editable, with test extras)"
+# A labextension link left by a moved or deleted clone breaks pip's data-file install.
+python3 - <<'PYEOF'
+import os, sys
+link = os.path.join(sys.prefix, "share", "jupyter", "labextensions", "jupyterlab-tekton")
+if os.path.islink(link) and not os.path.exists(link):
+    os.unlink(link)
+    print(f"removed a dangling labextension link: {link}")
+PYEOF
 "${PY[@]}" --no-build-isolation -e ".[test]"
 jupyter labextension develop --overwrite . >/dev/null
 jupyter server extension enable --sys-prefix jupyterlab_tekton >/dev/null
