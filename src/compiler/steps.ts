@@ -104,7 +104,7 @@ export type EnvVar =
  * kubelet then yields exactly `value` (scripts, file names, user values alike).
  */
 export function literalEnvValue(value: string): string {
-  return value.replace(/\$/g, '$$$$');
+  return value.includes('$') ? value.replace(/\$/g, '$$$$') : value;
 }
 
 /** A `{name, value}` env entry whose value arrives literally (see literalEnvValue). */
@@ -122,6 +122,27 @@ export interface IStepContext {
   storageSecretName: string;
   /** Embedded mode: constants and scripts come from the PipelineRun's pod template env. */
   sharedViaPodTemplate: boolean;
+}
+
+/**
+ * What every task of one compile has in common, built once (see stepShared): the step
+ * scripts, the `envFrom` list and, embedded, the step template. Tasks share these
+ * objects (frozen, so no one can change one task through another); at 5000 tasks the
+ * per-task copies were tens of thousands of objects for the young-generation GC to copy.
+ */
+export interface IStepShared {
+  scripts: Record<StepName, string>;
+  envFrom: readonly unknown[];
+  /** Embedded mode's `{ image }`; null in separate mode (the env differs per task). */
+  stepTemplate: Readonly<Record<string, unknown>> | null;
+}
+
+export function stepShared(ctx: IStepContext): IStepShared {
+  return {
+    scripts: { fetch: Private.script('fetch', ctx), run: Private.script('run', ctx), save: Private.script('save', ctx) },
+    envFrom: Object.freeze([Object.freeze({ secretRef: Object.freeze({ name: ctx.storageSecretName }) })]),
+    stepTemplate: ctx.sharedViaPodTemplate ? Object.freeze({ image: ctx.transferImage }) : null
+  };
 }
 
 /** Env every step of every task needs that is the same for all tasks. */
@@ -159,9 +180,9 @@ export function parametersSpec(node: IRNode, parameters: IRParameter[]): string 
 }
 
 /** `stepTemplate` of a node's task: the transfer image and the env all three steps share. */
-export function buildStepTemplate(node: IRNode, ctx: IStepContext): Record<string, unknown> {
+export function buildStepTemplate(node: IRNode, ctx: IStepContext, shared?: IStepShared): Record<string, unknown> {
   if (ctx.sharedViaPodTemplate) {
-    return { image: ctx.transferImage };
+    return shared?.stepTemplate ?? { image: ctx.transferImage };
   }
   const env: EnvVar[] = [
     literal('TEKTON_TASK', node.taskName),
@@ -173,7 +194,12 @@ export function buildStepTemplate(node: IRNode, ctx: IStepContext): Record<strin
 }
 
 /** The three steps of a node's task, in order. */
-export function buildSteps(node: IRNode, parameters: IRParameter[], ctx: IStepContext): Record<string, unknown>[] {
+export function buildSteps(
+  node: IRNode,
+  parameters: IRParameter[],
+  ctx: IStepContext,
+  shared: IStepShared = stepShared(ctx)
+): Record<string, unknown>[] {
   const fetchEnv: EnvVar[] = [];
   if (node.inputParents.length) {
     fetchEnv.push(literal('TEKTON_INPUTS_FROM', node.inputParents.join(' ')));
@@ -186,12 +212,16 @@ export function buildSteps(node: IRNode, parameters: IRParameter[], ctx: IStepCo
   if (node.parameters.length) {
     runEnv.push(literal('TEKTON_PARAMETERS_SPEC', parametersSpec(node, parameters)));
     // Tekton substitutes the value; the PipelineRun's param values are escaped for Kubernetes.
-    runEnv.push(...node.parameters.map(name => ({ name, value: `$(params.${name})` })));
+    for (const name of node.parameters) {
+      runEnv.push({ name, value: `$(params.${name})` });
+    }
   }
-  runEnv.push(...node.env.map(e => literal(e.name, e.value)));
-  runEnv.push(
-    ...node.secrets.map(s => ({ name: s.env_var, valueFrom: { secretKeyRef: { name: s.name, key: s.key } } }))
-  );
+  for (const e of node.env) {
+    runEnv.push(literal(e.name, e.value));
+  }
+  for (const s of node.secrets) {
+    runEnv.push({ name: s.env_var, valueFrom: { secretKeyRef: { name: s.name, key: s.key } } });
+  }
 
   const saveEnv: EnvVar[] = [];
   if (node.outputs.length) {
@@ -208,22 +238,20 @@ export function buildSteps(node: IRNode, parameters: IRParameter[], ctx: IStepCo
   if (resources) {
     run.computeResources = resources;
   }
-  const mounts = Private.volumeMounts(node);
-  if (mounts.length) {
-    run.volumeMounts = mounts;
+  if (node.volumes.length || node.sharedMemory) {
+    run.volumeMounts = Private.volumeMounts(node);
   }
   run.env = runEnv;
-  run.script = Private.script('run', ctx);
+  run.script = shared.scripts.run;
 
-  return [
-    Private.transferStep('fetch', fetchEnv, ctx),
-    run,
-    Private.transferStep('save', saveEnv, ctx)
-  ];
+  return [Private.transferStep('fetch', fetchEnv, shared), run, Private.transferStep('save', saveEnv, shared)];
 }
 
 /** Pod volumes of a node's task: its PVCs and, when asked for, a memory-backed /dev/shm. */
 export function buildVolumes(node: IRNode): Record<string, unknown>[] {
+  if (!node.volumes.length && !node.sharedMemory) {
+    return [];
+  }
   const volumes: Record<string, unknown>[] = node.volumes.map((v, i) => {
     const claim: Record<string, unknown> = { claimName: v.pvc_name };
     if (v.read_only) {
@@ -249,15 +277,12 @@ namespace Private {
    * only into these two steps, never into the run step that executes user code. (Two
    * `secretKeyRef` entries per step would cost ~450 bytes per task; see the size note.)
    */
-  export function transferStep(step: StepName, env: EnvVar[], ctx: IStepContext): Record<string, unknown> {
-    const result: Record<string, unknown> = {
-      name: step,
-      envFrom: [{ secretRef: { name: ctx.storageSecretName } }]
-    };
+  export function transferStep(step: StepName, env: EnvVar[], shared: IStepShared): Record<string, unknown> {
+    const result: Record<string, unknown> = { name: step, envFrom: shared.envFrom };
     if (env.length) {
       result.env = env;
     }
-    result.script = script(step, ctx);
+    result.script = shared.scripts[step];
     return result;
   }
 
@@ -297,6 +322,9 @@ namespace Private {
 
   export function computeResources(node: IRNode): Record<string, unknown> | null {
     const r = node.resources;
+    if (!r.cpuRequest && !r.memoryRequest && !r.cpuLimit && !r.memoryLimit && !r.gpu) {
+      return null;
+    }
     const requests: Record<string, string> = {};
     const limits: Record<string, string> = {};
     if (r.cpuRequest) {

@@ -7,7 +7,17 @@
  * `pipelineRef` (for clusters that disable inline specs).
  */
 import { childName } from './names';
-import { buildStepTemplate, buildSteps, buildVolumes, IStepContext, literal, literalEnvValue, podTemplateEnv } from './steps';
+import {
+  buildStepTemplate,
+  buildSteps,
+  buildVolumes,
+  IStepContext,
+  IStepShared,
+  literal,
+  literalEnvValue,
+  podTemplateEnv,
+  stepShared
+} from './steps';
 import { IYamlStyle, toMultiDocumentYaml } from './yaml';
 import type { IRNode, IRParameter, IRPipeline } from './types';
 
@@ -64,14 +74,15 @@ export function buildTektonObjects(ir: IRPipeline, options: ITektonOptions): Rec
     sharedViaPodTemplate: !options.separateObjects
   };
 
+  const shared = stepShared(ctx);
   const pipelineTasks: Record<string, unknown>[] = [];
   const taskObjects: Record<string, unknown>[] = [];
   for (const node of ir.nodes) {
-    const taskSpec = Private.taskSpec(node, ir.parameters, ctx, options.separateObjects);
+    const taskSpec = Private.taskSpec(node, ir.parameters, ctx, shared, options.separateObjects);
     const pipelineTask: Record<string, unknown> = { name: node.taskName };
     pipelineTask.displayName = Private.displayName(node.label);
     if (node.runAfter.length) {
-      pipelineTask.runAfter = [...node.runAfter];
+      pipelineTask.runAfter = node.runAfter.slice();
     }
     if (node.retries) {
       pipelineTask.retries = node.retries;
@@ -79,11 +90,11 @@ export function buildTektonObjects(ir: IRPipeline, options: ITektonOptions): Rec
     if (node.timeout) {
       pipelineTask.timeout = node.timeout;
     }
-    const params = node.parameters.map(name => ({ name, value: `$(params.${name})` }));
-    if (options.separateObjects) {
-      params.unshift({ name: RUN_PREFIX_PARAM, value: runPrefixValue });
-    }
-    if (params.length) {
+    if (node.parameters.length || options.separateObjects) {
+      const params = node.parameters.map(name => ({ name, value: `$(params.${name})` }));
+      if (options.separateObjects) {
+        params.unshift({ name: RUN_PREFIX_PARAM, value: runPrefixValue });
+      }
       pipelineTask.params = params;
     }
     if (options.separateObjects) {
@@ -126,7 +137,13 @@ export function buildTektonObjects(ir: IRPipeline, options: ITektonOptions): Rec
   if (Object.keys(taskRunTemplate).length) {
     runSpec.taskRunTemplate = taskRunTemplate;
   }
-  const taskRunSpecs = ir.nodes.map(Private.taskRunSpec).filter(Private.isPresent);
+  const taskRunSpecs: Record<string, unknown>[] = [];
+  for (const node of ir.nodes) {
+    const spec = Private.taskRunSpec(node);
+    if (spec) {
+      taskRunSpecs.push(spec);
+    }
+  }
   if (taskRunSpecs.length) {
     runSpec.taskRunSpecs = taskRunSpecs;
   }
@@ -156,16 +173,12 @@ export function buildTektonObjects(ir: IRPipeline, options: ITektonOptions): Rec
 }
 
 namespace Private {
-  export function isPresent<T>(value: T | null): value is T {
-    return value !== null;
-  }
-
   /**
    * Tekton substitutes `$(...)` references in displayName; a label is shown, never
    * evaluated, so break the reference rather than reject the label.
    */
   export function displayName(label: string): string {
-    return label.replace(/\$\(/g, '$ (');
+    return label.includes('$(') ? label.replace(/\$\(/g, '$ (') : label;
   }
 
   export function paramSpec(p: IRParameter): Record<string, unknown> {
@@ -189,22 +202,22 @@ namespace Private {
     node: IRNode,
     parameters: IRParameter[],
     ctx: IStepContext,
+    shared: IStepShared,
     separate: boolean
   ): Record<string, unknown> {
     const spec: Record<string, unknown> = {};
-    const params = node.parameters.map(name => ({ name, type: 'string' }));
-    if (separate) {
-      params.unshift({ name: RUN_PREFIX_PARAM, type: 'string' });
-    }
-    if (params.length) {
+    if (node.parameters.length || separate) {
+      const params = node.parameters.map(name => ({ name, type: 'string' }));
+      if (separate) {
+        params.unshift({ name: RUN_PREFIX_PARAM, type: 'string' });
+      }
       spec.params = params;
     }
-    const volumes = buildVolumes(node);
-    if (volumes.length) {
-      spec.volumes = volumes;
+    if (node.volumes.length || node.sharedMemory) {
+      spec.volumes = buildVolumes(node);
     }
-    spec.stepTemplate = buildStepTemplate(node, ctx);
-    spec.steps = buildSteps(node, parameters, ctx);
+    spec.stepTemplate = buildStepTemplate(node, ctx, shared);
+    spec.steps = buildSteps(node, parameters, ctx, shared);
     return spec;
   }
 
@@ -213,6 +226,9 @@ namespace Private {
    * it costs ~100 KB; a TaskRun's `tekton.dev/pipelineTask` label is the IR's taskName.)
    */
   export function taskMetadata(node: IRNode): Record<string, unknown> | null {
+    if (!node.podLabels.length && !node.podAnnotations.length) {
+      return null;
+    }
     const metadata: Record<string, unknown> = {};
     const labels = keyValues(node.podLabels);
     if (Object.keys(labels).length) {
@@ -266,6 +282,9 @@ namespace Private {
 
   /** Scheduling settings of one node's pod, or null when it has none. */
   export function taskRunSpec(node: IRNode): Record<string, unknown> | null {
+    if (!node.nodeSelector.length && !node.tolerations.length) {
+      return null;
+    }
     const podTemplate: Record<string, unknown> = {};
     const nodeSelector = keyValues(node.nodeSelector);
     if (Object.keys(nodeSelector).length) {
