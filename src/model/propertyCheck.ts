@@ -74,7 +74,8 @@ export function isBlankItem(property: string, item: unknown): boolean {
 /** Property values with nulls removed and blank list rows dropped, as validation sees them. */
 export function effectiveValues(values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values)) {
+  for (const key of Object.keys(values)) {
+    const value = values[key];
     if (value === null || value === undefined) {
       continue;
     }

@@ -31,6 +31,8 @@ export const LIST_ITEM_KEYS: Record<string, (item: Item) => string> = {
     [item.key, item.operator, item.value, item.effect].map(text).filter(part => part !== '').join(':')
 };
 
+const LIST_PROPERTIES = Object.keys(LIST_ITEM_KEYS);
+
 function isEmptyValue(value: unknown): boolean {
   if (value === undefined || value === null || value === '') {
     return true;
@@ -39,14 +41,20 @@ function isEmptyValue(value: unknown): boolean {
     return value.length === 0;
   }
   if (isPlainObject(value)) {
-    return Object.values(value).every(v => v === undefined || v === null || v === '');
+    for (const key in value) {
+      const v = value[key];
+      if (!(v === undefined || v === null || v === '')) {
+        return false;
+      }
+    }
+    return true;
   }
   return false;
 }
 
 /** Entries of a list property without blanks and duplicates (the last entry wins, in the first one's place). */
 function cleanList(property: string, value: unknown): unknown[] {
-  if (!Array.isArray(value)) {
+  if (!Array.isArray(value) || value.length === 0) {
     return [];
   }
   const keyOf = LIST_ITEM_KEYS[property];
@@ -72,6 +80,9 @@ function mergeLists(property: string, nodeItems: unknown[], defaultItems: unknow
   if (!keyOf) {
     return nodeItems.length ? nodeItems : defaultItems;
   }
+  if (!nodeItems.length && !defaultItems.length) {
+    return [];
+  }
   const merged = new Map<string, unknown>();
   for (const item of [...defaultItems, ...nodeItems]) {
     if (isPlainObject(item)) {
@@ -93,7 +104,7 @@ export function getPipelineDefaults(doc: IPipelineFlowDocument): IComponentParam
 export function resolveParameters(node: INode, defaults: IComponentParameters): IComponentParameters {
   const own = getNodeParameters(node);
   const result: IComponentParameters = { ...own };
-  for (const property of Object.keys(LIST_ITEM_KEYS)) {
+  for (const property of LIST_PROPERTIES) {
     if (Array.isArray(own[property])) {
       result[property] = cleanList(property, own[property]);
     }

@@ -92,6 +92,18 @@ export function checkSchema(
 }
 
 namespace Private {
+  function matchesSchemaType(value: unknown, type: JsonSchemaType | JsonSchemaType[]): boolean {
+    if (!Array.isArray(type)) {
+      return matchesType(value, type);
+    }
+    for (const one of type) {
+      if (matchesType(value, one)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   export function walk(
     value: unknown,
     schema: IJsonSchema,
@@ -99,9 +111,10 @@ namespace Private {
     options: ICheckOptions,
     problems: ISchemaProblem[]
   ): void {
-    if (schema.type !== undefined) {
+    // No closures or arrays on the happy path: it runs for every value of every node.
+    if (schema.type !== undefined && !matchesSchemaType(value, schema.type)) {
       const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-      if (!types.some(type => matchesType(value, type))) {
+      {
         const names = types.map(type => TYPE_NAMES[type]).join(' or ');
         problems.push({ path: [...path], title: schema.title, message: `must be ${names}, not ${describeValue(value)}` });
         return;
@@ -129,33 +142,39 @@ namespace Private {
   }
 }
 
+function report(problems: ISchemaProblem[], path: (string | number)[], schema: IJsonSchema, message: string): void {
+  problems.push({ path: [...path], title: schema.title, message });
+}
+
 /** Everything but the type: enum, bounds, lengths, pattern, uniqueness, required keys. */
 function checkConstraints(value: unknown, schema: IJsonSchema, path: (string | number)[], problems: ISchemaProblem[]): void {
-  const report = (message: string) => problems.push({ path: [...path], title: schema.title, message });
-  if (schema.enum && !schema.enum.some(option => option === value)) {
+  if (schema.enum && !schema.enum.includes(value as never)) {
     report(
+      problems,
+      path,
+      schema,
       `must be one of ${schema.enum.map(option => JSON.stringify(option)).join(', ')}, not ${describeValue(value)}`
     );
   }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) {
-      report('must be a finite number');
+      report(problems, path, schema, 'must be a finite number');
     } else if (schema.exclusiveMinimum !== undefined && !(value > schema.exclusiveMinimum)) {
-      report(`must be greater than ${schema.exclusiveMinimum}, not ${value}`);
+      report(problems, path, schema, `must be greater than ${schema.exclusiveMinimum}, not ${value}`);
     } else if (schema.minimum !== undefined && value < schema.minimum) {
-      report(`must be at least ${schema.minimum}, not ${value}`);
+      report(problems, path, schema, `must be at least ${schema.minimum}, not ${value}`);
     } else if (schema.maximum !== undefined && value > schema.maximum) {
-      report(`must be at most ${schema.maximum}, not ${value}`);
+      report(problems, path, schema, `must be at most ${schema.maximum}, not ${value}`);
     }
   }
   if (typeof value === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) {
-      report(schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters long`);
+      report(problems, path, schema, schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters long`);
     } else if (schema.maxLength !== undefined && value.length > schema.maxLength) {
-      report(`must be at most ${schema.maxLength} characters long`);
+      report(problems, path, schema, `must be at most ${schema.maxLength} characters long`);
     } else if (schema.pattern !== undefined && value !== '' && !compiled(schema.pattern).test(value)) {
       // Empty strings are "not set" in Elyra's forms; required-ness is checked separately.
-      report(`${describeValue(value)} ${schema.errorMessage?.pattern ?? `must match ${schema.pattern}`}`);
+      report(problems, path, schema, `${describeValue(value)} ${schema.errorMessage?.pattern ?? `must match ${schema.pattern}`}`);
     }
   }
   if (Array.isArray(value)) {
@@ -164,15 +183,15 @@ function checkConstraints(value: unknown, schema: IJsonSchema, path: (string | n
       for (const item of value) {
         const key = JSON.stringify(item);
         if (seen.has(key)) {
-          report(`must not list ${describeValue(item)} twice`);
+          report(problems, path, schema, `must not list ${describeValue(item)} twice`);
           break;
         }
         seen.add(key);
       }
     }
   }
-  if (isPlainObject(value)) {
-    for (const key of schema.required ?? []) {
+  if (schema.required && isPlainObject(value)) {
+    for (const key of schema.required) {
       const present = value[key];
       if (present === undefined || present === null || present === '') {
         const title = schema.properties?.[key]?.title ?? key;
