@@ -134,6 +134,11 @@ namespace Private {
 
   const NONE: never[] = [];
 
+  /** `fn` over the object items of a list property; a fresh [] when there are none. */
+  function mapList<T>(value: unknown, fn: (item: Record<string, unknown>) => T): T[] {
+    return Array.isArray(value) && value.length ? list(value).map(fn) : [];
+  }
+
   function list(value: unknown): Record<string, unknown>[] {
     return Array.isArray(value) && value.length
       ? value.filter(item => typeof item === 'object' && item !== null && !Array.isArray(item))
@@ -275,17 +280,22 @@ namespace Private {
     const runtimeImage = text(props.runtime_image) || options.defaultRuntimeImage || '';
     checkReference('runtime_image', runtimeImage);
 
-    const parameterNames = new Set(parameters.map(p => p.name));
-    const consumed = new Set(strings(props.pipeline_parameters));
-    const nodeParameters = parameters.filter(p => consumed.has(p.name)).map(p => p.name);
-
-    const envNames = new Set<string>();
+    // Per node, so no Sets unless the node uses parameters (most do not).
+    const used = strings(props.pipeline_parameters);
+    const nodeParameters: string[] = [];
+    if (used.length) {
+      const consumed = new Set(used);
+      for (const p of parameters) {
+        if (consumed.has(p.name)) {
+          nodeParameters.push(p.name);
+        }
+      }
+    }
     const claimEnv = (name: string, property: string) => {
       // Names the task owns (steps.ts RESERVED_ENV and more) are the model's validation's.
-      if (parameterNames.has(name) && consumed.has(name)) {
+      if (nodeParameters.includes(name)) {
         error('env-var-conflict', property, `"${name}" is also a pipeline parameter this node receives as an environment variable.`);
       }
-      envNames.add(name);
     };
     const env: { name: string; value: string }[] = [];
     for (const item of list(props.env_vars)) {
@@ -298,26 +308,24 @@ namespace Private {
       checkReference('env_vars', value);
       env.push({ name, value });
     }
-    const secrets = list(props.kubernetes_secrets)
-      .map(item => ({ env_var: text(item.env_var), name: text(item.name), key: text(item.key) }))
+    const secrets = mapList(props.kubernetes_secrets, item => ({ env_var: text(item.env_var), name: text(item.name), key: text(item.key) }))
       .filter(s => s.env_var && isObjectName(s.name) && s.key);
     for (const secret of secrets) {
       claimEnv(secret.env_var, 'kubernetes_secrets');
     }
 
-    const volumes = list(props.mounted_volumes)
-      .map(item => {
-        // Elyra mounts "mnt/data/" at /mnt/data; the model's validation warns about it.
-        const path = text(item.path) ? normalizeMountPath(text(item.path)) : '';
-        const volume: IRNode['volumes'][number] = { path, pvc_name: text(item.pvc_name) };
-        if (text(item.sub_path)) {
-          volume.sub_path = text(item.sub_path);
-        }
-        if (item.read_only === true) {
-          volume.read_only = true;
-        }
-        return volume;
-      })
+    const volumes = mapList(props.mounted_volumes, item => {
+      // Elyra mounts "mnt/data/" at /mnt/data; the model's validation warns about it.
+      const path = text(item.path) ? normalizeMountPath(text(item.path)) : '';
+      const volume: IRNode['volumes'][number] = { path, pvc_name: text(item.pvc_name) };
+      if (text(item.sub_path)) {
+        volume.sub_path = text(item.sub_path);
+      }
+      if (item.read_only === true) {
+        volume.read_only = true;
+      }
+      return volume;
+    })
       .filter(v => v.path.startsWith('/') && isObjectName(v.pvc_name))
       // Kubernetes refuses two mounts at one path: the last entry wins, as validation says.
       .filter((v, i, all) => !all.slice(i + 1).some(later => later.path === v.path));
@@ -368,13 +376,12 @@ namespace Private {
 
     // Keys and label values are checked by the model's validation; skip what it rejects.
     const keyValues = (property: string, labelValues: boolean) =>
-      list(props[property])
-        .map(item => ({ key: text(item.key), value: typeof item.value === 'string' ? item.value : text(item.value) }))
+      mapList(props[property], item => ({ key: text(item.key), value: typeof item.value === 'string' ? item.value : text(item.value) }))
         .filter(item => item.key && isQualifiedName(item.key) && (!labelValues || isLabelValue(item.value)));
     const podLabels = keyValues('kubernetes_pod_labels', true);
     const podAnnotations = keyValues('kubernetes_pod_annotations', false);
     const nodeSelector = keyValues('node_selector', true);
-    const tolerations = list(props.kubernetes_tolerations).map(item => {
+    const tolerations = mapList(props.kubernetes_tolerations, item => {
       const toleration: IRNode['tolerations'][number] = {};
       for (const key of ['key', 'operator', 'value', 'effect'] as const) {
         const value = text(item[key]);
