@@ -97,9 +97,10 @@ export function checkDocumentShape(doc: unknown): IDiagnostic[] {
       );
       return;
     }
-    pipeline.nodes.forEach((node: unknown, n: number) => {
-      problems.push(...checkNodeShape(node, `${where}/nodes/${n}`, nodeIds));
-    });
+    const nodes: unknown[] = pipeline.nodes;
+    for (let n = 0; n < nodes.length; n++) {
+      checkNodeShape(nodes[n], p, n, nodeIds, problems);
+    }
   });
   if (typeof doc.primary_pipeline !== 'string' || !pipelineIds.has(doc.primary_pipeline)) {
     problems.push(
@@ -115,59 +116,79 @@ export function checkDocumentShape(doc: unknown): IDiagnostic[] {
   return problems;
 }
 
-function checkNodeShape(node: unknown, where: string, nodeIds: Set<string>): IDiagnostic[] {
+const APP_DATA_OBJECTS = ['component_parameters', 'ui_data'];
+const PORT_SIDES = ['inputs', 'outputs'];
+
+/**
+ * Adds the shape problems of node `n` of pipeline `p` to `problems`. Runs for every node
+ * of every validation: no pointer strings or arrays unless there is a problem.
+ */
+function nodePath(p: number, n: number): string {
+  return `/pipelines/${p}/nodes/${n}`;
+}
+
+function checkNodeShape(node: unknown, p: number, n: number, nodeIds: Set<string>, problems: IDiagnostic[]): void {
   if (!isPlainObject(node)) {
-    return [fatal('invalid-node', `Node at ${where} must be an object, found ${typeName(node)}.`, { path: where })];
+    problems.push(fatal('invalid-node', `Node at ${nodePath(p, n)} must be an object, found ${typeName(node)}.`, { path: nodePath(p, n) }));
+    return;
   }
   if (typeof node.id !== 'string' || node.id === '') {
-    return [fatal('invalid-node', `Node at ${where} has no "id".`, { path: `${where}/id` })];
+    problems.push(fatal('invalid-node', `Node at ${nodePath(p, n)} has no "id".`, { path: `${nodePath(p, n)}/id` }));
+    return;
   }
-  const problems: IDiagnostic[] = [];
   const typed = node as INode;
   if (nodeIds.has(node.id)) {
-    problems.push(nodeDiagnostic(typed, 'error', 'duplicate-node-id', undefined, 'another node has the same id.', { path: `${where}/id` }));
+    problems.push(nodeDiagnostic(typed, 'error', 'duplicate-node-id', undefined, 'another node has the same id.', { path: `${nodePath(p, n)}/id` }));
   }
   nodeIds.add(node.id);
   if (node.app_data !== undefined) {
     if (!isPlainObject(node.app_data)) {
-      problems.push(nodeDiagnostic(typed, 'error', 'invalid-node', 'app_data', `must be an object, found ${typeName(node.app_data)}.`, { path: `${where}/app_data` }));
+      problems.push(nodeDiagnostic(typed, 'error', 'invalid-node', 'app_data', `must be an object, found ${typeName(node.app_data)}.`, { path: `${nodePath(p, n)}/app_data` }));
     } else {
-      for (const key of ['component_parameters', 'ui_data']) {
+      for (const key of APP_DATA_OBJECTS) {
         const value = node.app_data[key];
         if (value !== undefined && !isPlainObject(value)) {
-          problems.push(nodeDiagnostic(typed, 'error', 'invalid-node', key, `must be an object, found ${typeName(value)}.`, { path: `${where}/app_data/${key}` }));
+          problems.push(nodeDiagnostic(typed, 'error', 'invalid-node', key, `must be an object, found ${typeName(value)}.`, { path: `${nodePath(p, n)}/app_data/${key}` }));
         }
       }
     }
   }
-  for (const side of ['inputs', 'outputs']) {
+  for (const side of PORT_SIDES) {
     const ports = node[side];
     if (ports === undefined) {
       continue;
     }
     if (!Array.isArray(ports)) {
-      problems.push(nodeDiagnostic(typed, 'error', 'invalid-node', side, `must be a list of ports, found ${typeName(ports)}.`, { path: `${where}/${side}` }));
+      problems.push(nodeDiagnostic(typed, 'error', 'invalid-node', side, `must be a list of ports, found ${typeName(ports)}.`, { path: `${nodePath(p, n)}/${side}` }));
       continue;
     }
-    ports.forEach((port: unknown, i: number) => {
-      const portPath = `${where}/${side}/${i}`;
+    for (let i = 0; i < ports.length; i++) {
+      const port: unknown = ports[i];
       if (!isPlainObject(port)) {
-        problems.push(nodeDiagnostic(typed, 'error', 'invalid-node', side, `port ${i + 1} must be an object.`, { path: portPath }));
-        return;
+        problems.push(nodeDiagnostic(typed, 'error', 'invalid-node', side, `port ${i + 1} must be an object.`, { path: `${nodePath(p, n)}/${side}/${i}` }));
+        continue;
       }
-      if (port.links === undefined) {
-        return;
-      }
-      if (!Array.isArray(port.links) || !port.links.every(link => isPlainObject(link) && typeof link.node_id_ref === 'string')) {
+      if (port.links !== undefined && !wellFormedLinks(port.links)) {
         problems.push(
           nodeDiagnostic(typed, 'error', 'invalid-node', side, `port ${i + 1}: "links" must be a list of {id, node_id_ref, port_id_ref}.`, {
-            path: `${portPath}/links`
+            path: `${nodePath(p, n)}/${side}/${i}/links`
           })
         );
       }
-    });
+    }
   }
-  return problems;
+}
+
+function wellFormedLinks(links: unknown): boolean {
+  if (!Array.isArray(links)) {
+    return false;
+  }
+  for (const link of links) {
+    if (!isPlainObject(link) || typeof link.node_id_ref !== 'string') {
+      return false;
+    }
+  }
+  return true;
 }
 
 /**
@@ -185,11 +206,10 @@ export function checkDocumentContent(doc: IPipelineFlowDocument, options: ICheck
     const byId = new Map(nodes.map(node => [node.id, node]));
     const linkIds = new Set<string>();
     nodes.forEach((node, n) => {
-      const where = `/pipelines/${p}/nodes/${n}`;
       if (typeof node.type !== 'string' || !KNOWN_NODE_TYPES.has(node.type)) {
         problems.push(
           nodeDiagnostic(node, 'warning', 'unknown-node-type', 'type', `unknown node type ${JSON.stringify(node.type) ?? '(missing)'}.`, {
-            path: `${where}/type`,
+            path: `${nodePath(p, n)}/type`,
             ...extra
           })
         );
@@ -199,7 +219,7 @@ export function checkDocumentContent(doc: IPipelineFlowDocument, options: ICheck
           if (!byId.has(link.node_id_ref)) {
             problems.push(
               nodeDiagnostic(node, 'error', 'dangling-link', undefined, `has a link from node "${link.node_id_ref}", which does not exist.`, {
-                path: `${where}/inputs`,
+                path: `${nodePath(p, n)}/inputs`,
                 linkIds: typeof link.id === 'string' ? [link.id] : [],
                 ...extra
               })
@@ -218,14 +238,20 @@ export function checkDocumentContent(doc: IPipelineFlowDocument, options: ICheck
         if (typeof ref !== 'string' || !pipelineIds.has(ref)) {
           problems.push(
             nodeDiagnostic(node, 'error', 'missing-subflow', 'subflow_ref', `refers to pipeline ${JSON.stringify(ref) ?? '(none)'}, which is not in the file.`, {
-              path: `${where}/subflow_ref`,
+              path: `${nodePath(p, n)}/subflow_ref`,
               ...extra
             })
           );
         }
       }
       if (getNodeKind(node) !== null) {
-        problems.push(...checkNodeProperties(node, where, options).map(d => ({ ...d, ...extra })));
+        // Checked without the JSON pointer first: building it for each of 5000 valid nodes
+        // is garbage; a node with problems is checked again to point at them.
+        if (checkNodeProperties(node, undefined, options).length) {
+          for (const d of checkNodeProperties(node, nodePath(p, n), options)) {
+            problems.push({ ...d, ...extra });
+          }
+        }
       }
     });
     const uiData = isPlainObject(pipeline.app_data) ? pipeline.app_data.ui_data : undefined;

@@ -345,23 +345,31 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
   }
   const extraFor = (node: INode): Partial<IDiagnostic> => {
     const pipelineId = flat.pipelineOf.get(node.id);
-    return pipelineId && pipelineId !== doc.primary_pipeline ? { pipelineId } : {};
+    return pipelineId && pipelineId !== doc.primary_pipeline ? { pipelineId } : Private.NO_EXTRA;
   };
   if (flat.nodes.length === 0) {
     diagnostics.push({ severity: 'error', code: 'empty-pipeline', message: 'The pipeline has no nodes: add a notebook or script to run.' });
   }
-  const labels = new Map<string, INode[]>();
+  // The first node with each label; a list only for labels that repeat (a list per
+  // node was 5000 arrays alive through the whole validation).
+  const firstWithLabel = new Map<string, INode>();
+  const repeated = new Map<string, INode[]>();
   for (const node of flat.nodes) {
     const extra = extraFor(node);
     const label = getNodeLabel(node);
     if (label.trim() === '') {
       diagnostics.push(nodeDiagnostic(node, 'warning', 'empty-label', 'label', 'the node has no label.', extra));
     } else {
-      const same = labels.get(label);
-      if (same) {
-        same.push(node);
+      const first = firstWithLabel.get(label);
+      if (first === undefined) {
+        firstWithLabel.set(label, node);
       } else {
-        labels.set(label, [node]);
+        const same = repeated.get(label);
+        if (same) {
+          same.push(node);
+        } else {
+          repeated.set(label, [first, node]);
+        }
       }
     }
     if (getNodeKind(node) === null) {
@@ -381,8 +389,10 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
     effective?.set(node, properties);
     diagnostics.push(...checkGenericNode(node, properties, parameters.names, options, extra));
   }
-  for (const [label, nodes] of labels) {
-    if (nodes.length > 1) {
+  // In the order of each label's first node, as before.
+  for (const label of repeated.size ? firstWithLabel.keys() : []) {
+    const nodes = repeated.get(label);
+    if (nodes) {
       for (const node of nodes) {
         diagnostics.push(
           nodeDiagnostic(node, 'warning', 'duplicate-label', 'label', `${nodes.length} nodes are labelled "${label}"; give each a distinct label.`, extraFor(node))
@@ -412,6 +422,8 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
 }
 
 namespace Private {
+  export const NO_EXTRA: Partial<IDiagnostic> = Object.freeze({});
+
   export const FILE_TEXT: Record<NodeKind, string> = {
     notebook: 'a notebook',
     python: 'a Python script',
