@@ -25,9 +25,13 @@ UP_TIMEOUT_S = int(os.environ.get("TESTCLUSTER_UP_TIMEOUT", "3600"))
 REAL_HOME = os.path.expanduser("~")
 
 
+def tool_env(**extra: str) -> dict:
+    """The environment for the test cluster's tools: this one with the real HOME."""
+    return {**os.environ, "HOME": REAL_HOME, **extra}
+
+
 def testcluster(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "HOME": REAL_HOME}
-    return subprocess.run([str(TESTCLUSTER), *args], capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run([str(TESTCLUSTER), *args], capture_output=True, text=True, timeout=timeout, env=tool_env())
 
 
 @dataclass

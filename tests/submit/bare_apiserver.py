@@ -18,7 +18,8 @@ import time
 import uuid
 from pathlib import Path
 
-from submit_support import REPO, tool_env, write_kubeconfig
+from kube_fixtures import tool_env
+from submit_support import REPO, write_kubeconfig
 
 
 def _k8s_bin_dir() -> Path:

@@ -15,31 +15,13 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 CLI = REPO / "jupyterlab_tekton" / "cli" / "tekton-pipeline.cjs"
-TESTCLUSTER = REPO / "scripts" / "testcluster"
 FIXTURES = Path(os.environ.get("TEKTON_FIXTURES", REPO.parent / "shared" / "fixtures"))
 HELLO = FIXTURES / "elyra-examples" / "pipelines" / "run-generic-pipelines-on-kubeflow-pipelines"
-# A cold build of kube-apiserver & co. on 2 shared cores takes tens of minutes.
-UP_TIMEOUT_S = int(os.environ.get("TESTCLUSTER_UP_TIMEOUT", "3600"))
 FINISHED = {"succeeded", "failed", "cancelled", "interrupted", "timed_out"}
 
 # Values the tests look for in every reply and log: none may ever appear.
 ACCESS_KEY = "submit-test-access-key"
 SECRET_KEY = "submit-test-secret-key-never-returned"
-
-
-# pytest-jupyter points HOME at a temp dir during a test; the test cluster's binaries and Go
-# caches live under the real one (else a test would start a cold Kubernetes build).
-REAL_HOME = os.path.expanduser("~")
-
-
-def tool_env(**extra: str) -> dict:
-    return {**os.environ, "HOME": REAL_HOME, **extra}
-
-
-def testcluster(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [str(TESTCLUSTER), *args], capture_output=True, text=True, timeout=timeout, env=tool_env(**(env or {}))
-    )
 
 
 def config_body(name: str, kubeconfig: Path, namespace: str, minio, **overrides) -> dict:

@@ -177,6 +177,9 @@ TEKTON_ROUTES = [
     ("POST", "tekton/runs/tekton/testcluster/a-run/cancel"),
     ("POST", "tekton/runs/tekton/testcluster/a-run/rerun"),
     ("GET", "tekton/runs/tekton/testcluster/a-run/nodes/a/log"),
+    ("GET", "tekton/runs/tekton/testcluster/a-run/artifacts"),
+    ("GET", "tekton/runs/tekton/testcluster/a-run/artifacts/load/load.ipynb"),
+    ("POST", "tekton/runs/tekton/testcluster/a-run/nodes/load/copy"),
 ]
 
 
