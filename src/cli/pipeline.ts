@@ -8,7 +8,6 @@ import * as path from 'path';
 import { UsageError } from './args';
 import { existsUnder } from './files';
 import { compile, ICompileOptions, ICompileResult } from '../compiler';
-import { compileForCluster } from '../compiler/forcluster';
 import { checkFiles, IDiagnostic, parsePipeline } from '../compiler/model';
 
 export interface ILoadedPipeline {
@@ -45,7 +44,7 @@ export function chooseRoot(file: string, root: string | undefined): { root: stri
 export async function loadPipeline(
   file: string,
   options: ICompileOptions,
-  settings: { root?: string; checkFiles: boolean; forCluster?: boolean }
+  settings: { root?: string; checkFiles: boolean }
 ): Promise<ILoadedPipeline> {
   const { root, pipelinePath } = chooseRoot(file, settings.root);
   let text: string;
@@ -59,7 +58,7 @@ export async function loadPipeline(
     return { file, root, pipelinePath, diagnostics: parsed.diagnostics, result: null };
   }
   const fileDiagnostics = settings.checkFiles ? await checkFiles(parsed.document, pipelinePath, existsUnder(root)) : [];
-  const result = (settings.forCluster ? compileForCluster : compile)(parsed.document, { ...options, pipelinePath });
+  const result = compile(parsed.document, { ...options, pipelinePath });
   // checkFiles and the compiler both see paths that leave the root; keep checkFiles' wording.
   const located = new Set(fileDiagnostics.map(d => `${d.code}\u0000${d.nodeId}\u0000${d.property}`));
   const compileDiagnostics = result.diagnostics.filter(d => !located.has(`${d.code}\u0000${d.nodeId}\u0000${d.property}`));

@@ -76,11 +76,10 @@ ${COMPILE_FLAGS_HELP}`,
       io.err(`tekton-pipeline submit: "config get ${config}" did not print JSON\n`);
       return EXIT.environment;
     }
-    const options = { ...optionsFromConfig(configValues), ...compileOptions(args) };
+    const options = { ...optionsFromConfig(configValues), ...compileOptions(args), separateWhenTooLarge: true };
     const loaded = await loadPipeline(file, options, {
       root: flagValue(args, 'root'),
-      checkFiles: !hasFlag(args, 'skip-file-check'),
-      forCluster: true
+      checkFiles: !hasFlag(args, 'skip-file-check')
     });
     if (hasErrors(loaded.diagnostics) || !loaded.result?.ir) {
       if (hasFlag(args, 'json')) {

@@ -7,7 +7,7 @@ import { hasErrors } from './diagnostics';
 import { buildIR } from './ir';
 import { IDiagnostic, IPipelineFlowDocument, IValidationReuse, validatePipeline } from './model';
 import { resolveOptions } from './options';
-import { checkObjectSizes } from './size';
+import { checkObjectSizes, separateObjectsChosen, STATUS_TOO_LARGE } from './size';
 import { buildTektonObjects, toTektonYaml } from './tekton';
 import { buildUploads } from './uploads';
 import type { ICompileOptions, ICompileResult } from './types';
@@ -15,7 +15,7 @@ import type { ICompileOptions, ICompileResult } from './types';
 export * from './types';
 export { DEFAULT_GPU_RESOURCE, DEFAULT_PIPELINE_TIMEOUT, DEFAULT_STORAGE, DEFAULT_TRANSFER_IMAGE } from './options';
 export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, PIPELINE_LABEL, toTektonYaml } from './tekton';
-export { embeddedRunPeakBytes, ETCD_REQUEST_BYTES, MAX_OBJECT_BYTES } from './size';
+export { embeddedRunPeakBytes, ETCD_REQUEST_BYTES, MAX_OBJECT_BYTES, SEPARATE_OBJECTS_CHOSEN, STATUS_TOO_LARGE } from './size';
 export { RUNNER_KEY, SOURCES_PREFIX } from './steps';
 export { toMultiDocumentYaml, toYaml } from './yaml';
 
@@ -44,8 +44,13 @@ export function compile(document: IPipelineFlowDocument, options: ICompileOption
     if (local) {
       return { pipelineRun: null, documents: [], yaml: '', uploads: buildUploads(ir), ir, diagnostics: unique };
     }
-    const documents = buildTektonObjects(ir, resolved.tekton);
-    const sizeDiagnostics = checkObjectSizes(documents, ir, resolved.maxObjectBytes);
+    let documents = buildTektonObjects(ir, resolved.tekton);
+    let sizeDiagnostics = checkObjectSizes(documents, ir, resolved.maxObjectBytes);
+    if (options.separateWhenTooLarge === true && sizeDiagnostics.some(d => d.code === STATUS_TOO_LARGE)) {
+      const chosen = separateObjectsChosen(documents[documents.length - 1]);
+      documents = buildTektonObjects(ir, { ...resolved.tekton, separateObjects: true });
+      sizeDiagnostics = [...checkObjectSizes(documents, ir, resolved.maxObjectBytes), chosen];
+    }
     if (sizeDiagnostics.some(d => d.severity === 'error')) {
       return Private.blocked([...unique, ...sizeDiagnostics]);
     }

@@ -37,6 +37,24 @@ export function embeddedRunPeakBytes(bytes: number, tasks: number): number {
   return 2 * bytes + TEKTON_BYTES_PER_TASK * tasks + STATUS_SLACK_BYTES;
 }
 
+/** The warning for an embedded PipelineRun that would outgrow etcd's limit while it runs. */
+export const STATUS_TOO_LARGE = 'status-too-large';
+/** The note of a compile that chose separate objects because of STATUS_TOO_LARGE. */
+export const SEPARATE_OBJECTS_CHOSEN = 'separate-objects';
+
+/** Says that `embeddedRun`, too large to run, was replaced by separate Task and Pipeline objects. */
+export function separateObjectsChosen(embeddedRun: Record<string, unknown>): IDiagnostic {
+  const bytes = utf8Length(JSON.stringify(embeddedRun));
+  const peak = embeddedRunPeakBytes(bytes, Private.embeddedTasks(embeddedRun) ?? 0);
+  return {
+    severity: 'warning',
+    code: SEPARATE_OBJECTS_CHOSEN,
+    message:
+      `Submitted as separate Task and Pipeline objects: ${Private.statusTooLarge(bytes, peak)} The Tasks and the ` +
+      'Pipeline are created or replaced in the namespace under their own names.'
+  };
+}
+
 /** One 'too-large' error per object over `limit` bytes (0: no limit); none when all fit. */
 export function checkObjectSizes(documents: Record<string, unknown>[], ir: IRPipeline, limit: number): IDiagnostic[] {
   const diagnostics: IDiagnostic[] = [];
@@ -52,12 +70,8 @@ export function checkObjectSizes(documents: Record<string, unknown>[], ir: IRPip
       if (peak > ETCD_REQUEST_BYTES && bytes <= limit) {
         diagnostics.push({
           severity: 'warning',
-          code: 'status-too-large',
-          message:
-            `The PipelineRun would be ${Private.size(bytes)} (${bytes} bytes as JSON). Tekton copies its ` +
-            `pipelineSpec into the status and adds about ${TEKTON_BYTES_PER_TASK} bytes per task, so while it runs it would reach ` +
-            `about ${Private.size(peak)}, over etcd's 1.5 MiB limit: its status updates would fail and the run would not proceed. ` +
-            'Compile with separate objects (--separate) for a pipeline this large.'
+          code: STATUS_TOO_LARGE,
+          message: Private.statusTooLarge(bytes, peak) + ' Compile with separate objects (--separate) for a pipeline this large.'
         });
       }
     }
@@ -87,6 +101,14 @@ namespace Private {
     const pipelineSpec = document.kind === 'PipelineRun' && spec ? (spec.pipelineSpec as Record<string, unknown> | undefined) : undefined;
     const tasks = pipelineSpec?.tasks;
     return Array.isArray(tasks) ? tasks.length : null;
+  }
+
+  export function statusTooLarge(bytes: number, peak: number): string {
+    return (
+      `The PipelineRun would be ${size(bytes)} (${bytes} bytes as JSON). Tekton copies its ` +
+      `pipelineSpec into the status and adds about ${TEKTON_BYTES_PER_TASK} bytes per task, so while it runs it would reach ` +
+      `about ${size(peak)}, over etcd's 1.5 MiB limit: its status updates would fail and the run would not proceed.`
+    );
   }
 
   export function size(bytes: number): string {

@@ -17,6 +17,12 @@ export interface ICompileOptions {
   /** Emit Task + Pipeline + PipelineRun instead of one PipelineRun with embedded specs. */
   separateObjects?: boolean;
   /**
+   * For output that goes straight to a cluster (Submit): separate objects when the embedded
+   * PipelineRun would be too large for Tekton to run ('status-too-large'), with a
+   * 'separate-objects' warning saying so. Export keeps the user's explicit choice.
+   */
+  separateWhenTooLarge?: boolean;
+  /**
    * Compile for a local run: only the IR and uploads are produced (no Tekton objects, no
    * YAML), and what only a cluster needs (a runtime image, object storage) is not
    * required. Every other check is the same as for Tekton.

@@ -1,9 +1,10 @@
 /**
  * A Tekton submission from a pipeline document and a runtime configuration: compile with
- * the configuration's values (separate objects when an embedded run would be too large), and either the request body for POST /tekton/runs/tekton
- * or the compile errors that block it. No DOM, no server: tested on its own.
+ * the configuration's values (separate objects when an embedded run would be too large),
+ * and either the request body for POST /tekton/runs/tekton or the compile errors that
+ * block it. No DOM, no server: tested on its own.
  */
-import { compileForCluster } from '../compiler/forcluster';
+import { compile } from '../compiler';
 import type { IDiagnostic, IPipelineFlowDocument } from '../model/types';
 import type { Tekton } from '../services';
 import { compileOptionsFromConfig } from './options';
@@ -17,7 +18,7 @@ export function prepareSubmission(
   config: Tekton.IDescribeRuntimeConfig,
   pipelinePath: string
 ): Submission {
-  const result = compileForCluster(document, compileOptionsFromConfig(config, pipelinePath));
+  const result = compile(document, { ...compileOptionsFromConfig(config, pipelinePath), separateWhenTooLarge: true });
   const errors = result.diagnostics.filter(d => d.severity === 'error');
   if (errors.length || !result.ir || !result.documents.length) {
     return { ok: false, errors };

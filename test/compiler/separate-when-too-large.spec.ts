@@ -1,11 +1,13 @@
-import { compile } from '../../src/compiler';
-import { compileForCluster, SEPARATE_OBJECTS_CHOSEN } from '../../src/compiler/forcluster';
+import { compile, ICompileOptions, SEPARATE_OBJECTS_CHOSEN } from '../../src/compiler';
 import { randomDag } from './generate';
 import { STORAGE } from './helpers';
 
+/** What Submit compiles with. */
+const compileForCluster = (document: Parameters<typeof compile>[0], options: ICompileOptions) =>
+  compile(document, { ...options, separateWhenTooLarge: true });
 const kinds = (documents: Record<string, unknown>[]) => [...new Set(documents.map(d => d.kind))];
 
-describe('compileForCluster (what Submit sends)', () => {
+describe('separateWhenTooLarge (what Submit sends)', () => {
   it('keeps one embedded PipelineRun when it fits, identical to compile()', () => {
     const document = randomDag(100);
     const result = compileForCluster(document, STORAGE);
