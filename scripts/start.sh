@@ -4,4 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
-exec jupyter lab --ip 127.0.0.1 --no-browser "$@"
+# Containers often run as root, which jupyter refuses without --allow-root.
+root_flag=()
+[ "$(id -u)" = 0 ] && root_flag=(--allow-root)
+exec jupyter lab --ip 127.0.0.1 --no-browser "${root_flag[@]}" "$@"
