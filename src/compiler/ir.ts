@@ -29,14 +29,14 @@ import {
   normalizeTimeout,
   PipelineParameterType,
   resolveNodeFile,
-  resolveParameters,
-  topologicalOrder
+  resolveParameters
 } from './model';
+import type { IFlatPipeline, IKeyValue } from '../model';
 import { withInputsFrom } from './inputs';
-import { assignUniqueNames, fileStem, MAX_PIPELINE_NAME, MAX_TASK_NAME, toDns1123Label } from './names';
+import { assignUniqueNames, fileStem, MAX_PIPELINE_NAME, MAX_TASK_NAME, nameBase, toDns1123Label } from './names';
 import type { IResolvedOptions } from './options';
 import { WORKDIR } from './steps';
-import type { ICompileOptions, IRNode, IRParameter, IRPipeline } from './types';
+import type { ICompileOptions, IRNode, IRParameter, IRPipeline, IRResources } from './types';
 
 export interface IIRResult {
   ir: IRPipeline;
@@ -61,61 +61,72 @@ export function buildIR(
 
   const flat = reuse.flat ?? flattenPipeline(doc);
   const defaults = getPipelineDefaults(doc);
-  const runnable = flat.nodes.filter(node => getNodeKind(node) !== null);
-  const byId = new Map(runnable.map(node => [node.id, node]));
-  const edges = flat.edges.filter(e => byId.has(e.source) && byId.has(e.target));
-  const order = topologicalOrder([...byId.keys()], edges);
+  // Nodes are handled by index below, in typed arrays where possible: at thousands of
+  // nodes, per-node Maps, Sets, pair arrays and closures cost more than the work itself.
+  const graph = Private.graph(flat);
+  const { nodes, labels, filenames } = graph;
+  const { order, parentStart, parents } = Private.topologicalOrder(graph);
 
-  const taskNames = assignUniqueNames(
-    [...byId.keys()].sort().map(id => {
-      const node = byId.get(id) as INode;
-      return { key: id, bases: [getNodeLabel(node), fileStem(getNodeFilename(node) ?? '')] };
-    }),
-    MAX_TASK_NAME,
-    'node'
-  );
-
-  const position = new Map(order.map((id, i) => [id, i]));
-  const parents = new Map<string, string[]>();
-  for (const { source, target } of edges) {
-    const list = parents.get(target);
-    if (list) {
-      list.push(source);
-    } else {
-      parents.set(target, [source]);
-    }
+  // Names are given in node-id order (graph.byRank), so a node keeps its name when others are added.
+  const bases: string[] = new Array(nodes.length);
+  for (let rank = 0; rank < nodes.length; rank++) {
+    const i = graph.byRank[rank];
+    bases[rank] = nameBase(labels[i], filenames[i] ?? '', MAX_TASK_NAME);
   }
-  const byPosition = (a: string, b: string) => (position.get(a) as number) - (position.get(b) as number);
+  const namesByRank = assignUniqueNames(bases, MAX_TASK_NAME, 'node');
+  const taskNameOf = (i: number) => namesByRank[graph.rank[i]];
 
-  const built: Omit<IRNode, 'inputsFrom'>[] = [];
-  /** Nodes whose save step passes outputs on: they declare outputs or received some. */
-  const passing = new Set<string>();
-  for (const id of order) {
-    const node = byId.get(id) as INode;
-    const ref: INodeRef = { id, label: getNodeLabel(node) };
-    const pipelineId = flat.pipelineOf.get(id);
-    if (pipelineId && pipelineId !== doc.primary_pipeline) {
-      ref.pipelineId = pipelineId;
+  const context: Private.IContext = {
+    options,
+    parameters,
+    problems: new Private.NodeProblems(diagnostics, flat.pipelineOf, doc.primary_pipeline),
+    // Where node file names start (resolveNodeFile's base for every node).
+    pipelineDir: resolveNodeFile(options.pipelinePath, '.').path ?? ''
+  };
+  const built: Omit<IRNode, 'inputsFrom'>[] = new Array(order.length);
+  /** Per node index: its save step passes outputs on (it declares outputs or received some). */
+  const passing = new Uint8Array(nodes.length);
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
+    const node = nodes[i];
+    context.problems.node = node;
+    context.problems.label = labels[i];
+    // Direct parents in topological order (flattenPipeline reports each source → target pair once).
+    const first = parentStart[i];
+    const count = parentStart[i + 1] - first;
+    let runAfter: string[] = Private.NONE;
+    let inputParents: string[] = Private.NONE;
+    if (count) {
+      runAfter = new Array(count);
+      let passingCount = 0;
+      for (let j = 0; j < count; j++) {
+        runAfter[j] = taskNameOf(parents[first + j]);
+        passingCount += passing[parents[first + j]];
+      }
+      if (passingCount === count) {
+        inputParents = runAfter; // the same list (IR lists are read-only): usually every parent passes
+      } else if (passingCount) {
+        inputParents = new Array(passingCount);
+        for (let j = 0, n = 0; j < count; j++) {
+          if (passing[parents[first + j]]) {
+            inputParents[n++] = runAfter[j];
+          }
+        }
+      }
     }
-    // flattenPipeline reports each source → target pair once.
-    const direct = parents.has(id) ? (parents.get(id) as string[]).sort(byPosition) : [];
     const properties = reuse.effective?.get(node) ?? resolveParameters(node, defaults);
-    const irNode = Private.node(node, ref, properties, options, parameters, diagnostics);
-    irNode.taskName = taskNames.get(id) as string;
-    irNode.runAfter = direct.map(p => taskNames.get(p) as string);
-    const inputParents = direct.filter(p => passing.has(p));
-    irNode.inputParents = inputParents.map(p => taskNames.get(p) as string);
+    const irNode = Private.node(context, node, labels[i], filenames[i] ?? '', properties, taskNameOf(i), runAfter, inputParents);
     if (irNode.outputs.length || inputParents.length) {
-      passing.add(id);
+      passing[i] = 1;
     }
-    built.push(irNode);
+    built[k] = irNode;
   }
-  const nodes = withInputsFrom(built);
-  if (order.length < byId.size) {
+  const irNodes = withInputsFrom(built);
+  if (order.length < nodes.length) {
     diagnostics.push(pipelineError('cycle', undefined, 'The pipeline contains a cycle; it cannot be ordered.'));
   }
 
-  const ir: IRPipeline = { name, displayName, parameters, nodes };
+  const ir: IRPipeline = { name, displayName, parameters, nodes: irNodes };
   const description = Private.text(properties.description);
   if (description) {
     ir.description = description;
@@ -124,31 +135,244 @@ export function buildIR(
 }
 
 namespace Private {
+  /**
+   * The one empty list of every IR list that has no items (most nodes have no env,
+   * volumes, labels, …): one object instead of a dozen per node. Frozen, as IR lists are
+   * read-only.
+   */
+  export const NONE = Object.freeze([]) as unknown as never[];
+  /** Likewise for a node without resource settings. */
+  const NO_RESOURCES: IRResources = Object.freeze({});
+
   export function record(value: unknown): Record<string, unknown> {
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    return isRecord(value) ? value : {};
+  }
+
+  function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
   }
 
   export function text(value: unknown): string {
     return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
   }
 
-  const NONE: never[] = [];
-
-  /** `fn` over the object items of a list property; a fresh [] when there are none. */
-  function mapList<T>(value: unknown, fn: (item: Record<string, unknown>) => T): T[] {
-    return Array.isArray(value) && value.length ? list(value).map(fn) : [];
+  /** `list` with `item` added; a new list when `list` is NONE. */
+  function append<T>(list: T[], item: T): T[] {
+    if (list === NONE) {
+      return [item];
+    }
+    list.push(item);
+    return list;
   }
 
+  /** The object items of a list property. */
   function list(value: unknown): Record<string, unknown>[] {
-    return Array.isArray(value) && value.length
-      ? value.filter(item => typeof item === 'object' && item !== null && !Array.isArray(item))
-      : NONE;
+    return Array.isArray(value) && value.length ? value.filter(isRecord) : NONE;
   }
 
+  /** The non-blank strings of a list property, trimmed; NONE when there are none. */
   function strings(value: unknown): string[] {
-    return Array.isArray(value) && value.length
-      ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map(v => v.trim())
-      : NONE;
+    let result: string[] = NONE;
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        if (typeof item === 'string' && item.trim() !== '') {
+          result = append(result, item.trim());
+        }
+      }
+    }
+    return result;
+  }
+
+  /** Runnable nodes (unique by id) and the edges between them, by node index. */
+  export interface IGraph {
+    nodes: INode[];
+    labels: string[];
+    filenames: (string | undefined)[];
+    /** Per node index: its position in node-id order. */
+    rank: Int32Array;
+    /** Node indices in node-id order. */
+    byRank: number[];
+    sources: Int32Array;
+    targets: Int32Array;
+  }
+
+  export function graph(flat: IFlatPipeline): IGraph {
+    const nodes: INode[] = [];
+    const indexOf = new Map<string, number>();
+    for (const node of flat.nodes) {
+      if (getNodeKind(node) === null) {
+        continue;
+      }
+      const index = indexOf.get(node.id);
+      if (index === undefined) {
+        indexOf.set(node.id, nodes.length);
+        nodes.push(node);
+      } else {
+        nodes[index] = node; // a repeated id (reported by validation): the last node wins
+      }
+    }
+    const labels: string[] = new Array(nodes.length);
+    const filenames: (string | undefined)[] = new Array(nodes.length);
+    const byRank: number[] = new Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      labels[i] = getNodeLabel(nodes[i]);
+      filenames[i] = getNodeFilename(nodes[i]);
+      byRank[i] = i;
+    }
+    byRank.sort((a, b) => compareIds(nodes[a].id, nodes[b].id));
+    const rank = new Int32Array(nodes.length);
+    for (let r = 0; r < nodes.length; r++) {
+      rank[byRank[r]] = r;
+    }
+    let sources = new Int32Array(flat.edges.length);
+    let targets = new Int32Array(flat.edges.length);
+    let count = 0;
+    for (const { source, target } of flat.edges) {
+      const from = indexOf.get(source);
+      const to = indexOf.get(target);
+      if (from !== undefined && to !== undefined) {
+        sources[count] = from;
+        targets[count++] = to;
+      }
+    }
+    if (count < flat.edges.length) {
+      sources = sources.subarray(0, count);
+      targets = targets.subarray(0, count);
+    }
+    return { nodes, labels, filenames, rank, byRank, sources, targets };
+  }
+
+  function compareIds(a: string, b: string): number {
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  /**
+   * Kahn's algorithm over node indices, ties broken by node id (a min-heap of ranks), as
+   * the model's topologicalOrder. Also lists each ordered node's direct parents in
+   * order: `parents[parentStart[i] .. parentStart[i + 1])`. Nodes in cycles are left out.
+   */
+  export function topologicalOrder(graph: IGraph): { order: Int32Array; parentStart: Int32Array; parents: Int32Array } {
+    const size = graph.nodes.length;
+    const { sources, targets } = graph;
+    const indegree = new Int32Array(size);
+    const childStart = new Int32Array(size + 1);
+    for (let e = 0; e < sources.length; e++) {
+      indegree[targets[e]]++;
+      childStart[sources[e] + 1]++;
+    }
+    const parentStart = new Int32Array(size + 1);
+    for (let i = 0; i < size; i++) {
+      childStart[i + 1] += childStart[i];
+      parentStart[i + 1] = parentStart[i] + indegree[i];
+    }
+    const children = new Int32Array(sources.length);
+    const fill = childStart.slice(0, size);
+    for (let e = 0; e < sources.length; e++) {
+      children[fill[sources[e]]++] = targets[e];
+    }
+
+    const heap = new Int32Array(size);
+    let heapSize = 0;
+    const push = (rank: number) => {
+      let i = heapSize++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heap[parent] <= rank) {
+          break;
+        }
+        heap[i] = heap[parent];
+        i = parent;
+      }
+      heap[i] = rank;
+    };
+    const pop = (): number => {
+      const top = heap[0];
+      const last = heap[--heapSize];
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= heapSize) {
+          break;
+        }
+        const child = left + 1 < heapSize && heap[left + 1] < heap[left] ? left + 1 : left;
+        if (last <= heap[child]) {
+          break;
+        }
+        heap[i] = heap[child];
+        i = child;
+      }
+      heap[i] = last;
+      return top;
+    };
+
+    for (let i = 0; i < size; i++) {
+      if (indegree[i] === 0) {
+        push(graph.rank[i]);
+      }
+    }
+    const parents = new Int32Array(sources.length);
+    const parentFill = parentStart.slice(0, size);
+    const order = new Int32Array(size);
+    let ordered = 0;
+    while (heapSize) {
+      const node = graph.byRank[pop()];
+      order[ordered++] = node;
+      for (let c = childStart[node]; c < childStart[node + 1]; c++) {
+        const child = children[c];
+        // Parents are recorded as they are ordered: each list comes out in topological order.
+        parents[parentFill[child]++] = node;
+        if (--indegree[child] === 0) {
+          push(graph.rank[child]);
+        }
+      }
+    }
+    return { order: order.subarray(0, ordered), parentStart, parents };
+  }
+
+  /** What every node of one compile shares (one object, not closures per node). */
+  export interface IContext {
+    options: IResolvedOptions;
+    parameters: IRParameter[];
+    problems: NodeProblems;
+    /** The pipeline file's directory, root-relative: where node file names start. */
+    pipelineDir: string;
+  }
+
+  /** Reports problems of the node being built (`node`, `label`), naming it. */
+  export class NodeProblems {
+    node: INode | null = null;
+    label = '';
+
+    constructor(
+      private readonly diagnostics: IDiagnostic[],
+      private readonly pipelineOf: Map<string, string>,
+      private readonly primaryPipeline: string
+    ) {}
+
+    error(code: string, property: string, problem: string): void {
+      const id = (this.node as INode).id;
+      const ref: INodeRef = { id, label: this.label };
+      const pipelineId = this.pipelineOf.get(id);
+      if (pipelineId && pipelineId !== this.primaryPipeline) {
+        ref.pipelineId = pipelineId;
+      }
+      this.diagnostics.push(nodeError(ref, code, property, problem));
+    }
+
+    /** Reports a `$(…)` in `value`, which Tekton would substitute. */
+    checkReference(property: string, value: string): void {
+      const reference = findTektonReference(value);
+      if (reference) {
+        this.error('tekton-reference', property, `"${reference}" would be substituted by Tekton (it has no escape for $(…)); change the value.`);
+      }
+    }
+
+    /** An env var name the node sets (names the task owns are the model's validation's). */
+    claimEnv(nodeParameters: string[], name: string, property: string): void {
+      if (nodeParameters.includes(name)) {
+        this.error('env-var-conflict', property, `"${name}" is also a pipeline parameter this node receives as an environment variable.`);
+      }
+    }
   }
 
   const TYPES: PipelineParameterType[] = ['String', 'Integer', 'Float', 'Bool'];
@@ -246,176 +470,263 @@ namespace Private {
     return null;
   }
 
-  export function node(
-    node: INode,
-    ref: INodeRef,
-    props: Record<string, unknown>,
-    options: IResolvedOptions,
-    parameters: IRParameter[],
-    diagnostics: IDiagnostic[]
-  ): Omit<IRNode, 'inputsFrom'> {
-    const error = (code: string, property: string, problem: string) => diagnostics.push(nodeError(ref, code, property, problem));
-    const checkReference = (property: string, value: string) => {
-      const reference = findTektonReference(value);
-      if (reference) {
-        error('tekton-reference', property, `"${reference}" would be substituted by Tekton (it has no escape for $(…)); change the value.`);
-      }
-    };
-
-    const filename = getNodeFilename(node) ?? '';
-    const resolved = filename ? resolveNodeFile(options.pipelinePath, filename) : { path: null };
-    const file = resolved.path ?? '';
-    if (filename && resolved.path === null) {
-      error('path-outside-root', 'filename', `${resolved.reason ?? `"${filename}" points outside the server root`}.`);
+  /**
+   * Whether a relative path is already normal (no empty, '.' or '..' segments, not
+   * absolute): then joining it to a normal directory needs no split and join.
+   */
+  function isNormalRelative(path: string): boolean {
+    if (path.charCodeAt(0) === 0x2f || path.charCodeAt(1) === 0x3a) {
+      return false; // '/…' or a drive letter: absolute, for resolveNodeFile to report
     }
-    const baseDir = dirname(file);
-
-    // Absolute paths, '..' and line breaks are reported by the model's validation; the
-    // join guards against escaping the root all the same.
-    const dependencies = strings(props.dependencies).filter(
-      dependency => checkRelativePattern(dependency) === null && joinRelative(baseDir, dependency) !== null
-    );
-    const outputs = strings(props.outputs).filter(output => checkRelativePattern(output) === null);
-
-    const runtimeImage = text(props.runtime_image) || options.defaultRuntimeImage || '';
-    checkReference('runtime_image', runtimeImage);
-
-    // Per node, so no Sets unless the node uses parameters (most do not).
-    const used = strings(props.pipeline_parameters);
-    const nodeParameters: string[] = [];
-    if (used.length) {
-      const consumed = new Set(used);
-      for (const p of parameters) {
-        if (consumed.has(p.name)) {
-          nodeParameters.push(p.name);
+    let segment = 0;
+    for (let i = 0; i <= path.length; i++) {
+      if (i === path.length || path.charCodeAt(i) === 0x2f) {
+        const length = i - segment;
+        if (length === 0 || (path.charCodeAt(segment) === 0x2e && (length === 1 || (length === 2 && path.charCodeAt(segment + 1) === 0x2e)))) {
+          return false;
         }
+        segment = i + 1;
       }
     }
-    const claimEnv = (name: string, property: string) => {
-      // Names the task owns (steps.ts RESERVED_ENV and more) are the model's validation's.
-      if (nodeParameters.includes(name)) {
-        error('env-var-conflict', property, `"${name}" is also a pipeline parameter this node receives as an environment variable.`);
+    return true;
+  }
+
+  /** The node file relative to the server root ('' when it has none or it escapes the root). */
+  function nodeFile(context: IContext, filename: string): string {
+    if (!filename) {
+      return '';
+    }
+    if (isNormalRelative(filename)) {
+      return context.pipelineDir ? `${context.pipelineDir}/${filename}` : filename;
+    }
+    const resolved = resolveNodeFile(context.options.pipelinePath, filename);
+    if (resolved.path === null) {
+      context.problems.error('path-outside-root', 'filename', `${resolved.reason ?? `"${filename}" points outside the server root`}.`);
+    }
+    return resolved.path ?? '';
+  }
+
+  /**
+   * The dependency (relative to `baseDir`) or output (`baseDir` null) entries the model's
+   * validation accepts, trimmed. Absolute paths, '..' and line breaks are reported there;
+   * the join guards against escaping the root all the same.
+   */
+  function patterns(value: unknown, baseDir: string | null): string[] {
+    let result: string[] = NONE;
+    for (const pattern of strings(value)) {
+      if (checkRelativePattern(pattern) === null && (baseDir === null || joinRelative(baseDir, pattern) !== null)) {
+        result = append(result, pattern);
       }
-    };
-    const env: { name: string; value: string }[] = [];
-    for (const item of list(props.env_vars)) {
+    }
+    return result;
+  }
+
+  function env(problems: NodeProblems, value: unknown, nodeParameters: string[]): IRNode['env'] {
+    let result: IRNode['env'] = NONE;
+    for (const item of list(value)) {
       const name = text(item.env_var);
       const value = typeof item.value === 'string' ? item.value : text(item.value);
       if (!name || value === '') {
         continue; // Elyra drops env vars without a value
       }
-      claimEnv(name, 'env_vars');
-      checkReference('env_vars', value);
-      env.push({ name, value });
+      problems.claimEnv(nodeParameters, name, 'env_vars');
+      problems.checkReference('env_vars', value);
+      result = append(result, { name, value });
     }
-    const secrets = mapList(props.kubernetes_secrets, item => ({ env_var: text(item.env_var), name: text(item.name), key: text(item.key) }))
-      .filter(s => s.env_var && isObjectName(s.name) && s.key);
-    for (const secret of secrets) {
-      claimEnv(secret.env_var, 'kubernetes_secrets');
-    }
+    return result;
+  }
 
-    const volumes = mapList(props.mounted_volumes, item => {
-      // Elyra mounts "mnt/data/" at /mnt/data; the model's validation warns about it.
-      const path = text(item.path) ? normalizeMountPath(text(item.path)) : '';
-      const volume: IRNode['volumes'][number] = { path, pvc_name: text(item.pvc_name) };
-      if (text(item.sub_path)) {
-        volume.sub_path = text(item.sub_path);
+  function secrets(problems: NodeProblems, value: unknown, nodeParameters: string[]): IRNode['secrets'] {
+    let result: IRNode['secrets'] = NONE;
+    for (const item of list(value)) {
+      const secret = { env_var: text(item.env_var), name: text(item.name), key: text(item.key) };
+      if (secret.env_var && isObjectName(secret.name) && secret.key) {
+        problems.claimEnv(nodeParameters, secret.env_var, 'kubernetes_secrets');
+        result = append(result, secret);
       }
-      if (item.read_only === true) {
-        volume.read_only = true;
-      }
-      return volume;
-    })
+    }
+    return result;
+  }
+
+  function volumes(problems: NodeProblems, value: unknown): IRNode['volumes'] {
+    if (!Array.isArray(value) || !value.length) {
+      return NONE;
+    }
+    const result = list(value)
+      .map(item => {
+        // Elyra mounts "mnt/data/" at /mnt/data; the model's validation warns about it.
+        const path = text(item.path) ? normalizeMountPath(text(item.path)) : '';
+        const volume: IRNode['volumes'][number] = { path, pvc_name: text(item.pvc_name) };
+        if (text(item.sub_path)) {
+          volume.sub_path = text(item.sub_path);
+        }
+        if (item.read_only === true) {
+          volume.read_only = true;
+        }
+        return volume;
+      })
       .filter(v => v.path.startsWith('/') && isObjectName(v.pvc_name))
       // Kubernetes refuses two mounts at one path: the last entry wins, as validation says.
       .filter((v, i, all) => !all.slice(i + 1).some(later => later.path === v.path));
-    for (const volume of volumes) {
+    for (const volume of result) {
       const conflict = mountConflict(volume.path);
       if (conflict) {
-        error('invalid-volume', 'mounted_volumes', `cannot mount "${volume.pvc_name}" at ${volume.path}: ${conflict}.`);
+        problems.error('invalid-volume', 'mounted_volumes', `cannot mount "${volume.pvc_name}" at ${volume.path}: ${conflict}.`);
       }
-      checkReference('mounted_volumes', volume.path + (volume.sub_path ?? ''));
+      problems.checkReference('mounted_volumes', volume.path + (volume.sub_path ?? ''));
     }
+    return result.length ? result : NONE;
+  }
 
-    let sharedMemory: string | undefined;
-    const shm = record(props.kubernetes_shared_mem_size);
-    const shmSize = typeof shm.size === 'number' ? shm.size : Number(text(shm.size));
-    if (Number.isFinite(shmSize) && shmSize > 0) {
-      sharedMemory = `${shmSize}${text(shm.units) || 'G'}`;
-      if (volumes.some(v => v.path.replace(/\/+$/, '') === '/dev/shm')) {
-        error('invalid-volume', 'mounted_volumes', 'a volume is mounted at /dev/shm, where the shared memory size also applies.');
-      }
-    }
-
-    const resources: IRNode['resources'] = {};
+  function resources(props: Record<string, unknown>, options: IResolvedOptions): IRResources {
     const cpu = normalizeCpu(props.cpu);
     const cpuLimit = normalizeCpu(props.cpu_limit);
     const memory = normalizeMemory(props.memory);
     const memoryLimit = normalizeMemory(props.memory_limit);
+    const gpu = typeof props.gpu === 'string' && /^[0-9]+$/.test(props.gpu.trim()) ? Number(props.gpu) : props.gpu;
+    const hasGpu = typeof gpu === 'number' && Number.isInteger(gpu) && gpu > 0;
+    if (!cpu && !cpuLimit && !memory && !memoryLimit && !hasGpu) {
+      return NO_RESOURCES;
+    }
+    const result: IRResources = {};
     if (cpu) {
-      resources.cpuRequest = cpu;
+      result.cpuRequest = cpu;
     }
     if (cpuLimit) {
-      resources.cpuLimit = cpuLimit;
+      result.cpuLimit = cpuLimit;
     }
     if (memory) {
-      resources.memoryRequest = memory;
+      result.memoryRequest = memory;
     }
     if (memoryLimit) {
-      resources.memoryLimit = memoryLimit;
+      result.memoryLimit = memoryLimit;
     }
-    const gpu = typeof props.gpu === 'string' && /^[0-9]+$/.test(props.gpu.trim()) ? Number(props.gpu) : props.gpu;
-    if (typeof gpu === 'number' && Number.isInteger(gpu) && gpu > 0) {
-      resources.gpu = gpu;
+    if (hasGpu) {
+      result.gpu = gpu;
       let vendor = text(props.gpu_vendor);
       if (vendor && !vendor.includes('/')) {
         vendor = `${vendor}/gpu`; // Elyra also accepts a bare vendor domain ("amd.com")
       }
-      resources.gpuResourceName = vendor && isQualifiedName(vendor) ? vendor : options.gpuResourceName;
+      result.gpuResourceName = vendor && isQualifiedName(vendor) ? vendor : options.gpuResourceName;
     }
+    return result;
+  }
 
-    // Keys and label values are checked by the model's validation; skip what it rejects.
-    const keyValues = (property: string, labelValues: boolean) =>
-      mapList(props[property], item => ({ key: text(item.key), value: typeof item.value === 'string' ? item.value : text(item.value) }))
-        .filter(item => item.key && isQualifiedName(item.key) && (!labelValues || isLabelValue(item.value)));
-    const podLabels = keyValues('kubernetes_pod_labels', true);
-    const podAnnotations = keyValues('kubernetes_pod_annotations', false);
-    const nodeSelector = keyValues('node_selector', true);
-    const tolerations = mapList(props.kubernetes_tolerations, item => {
+  /** Keys and label values are checked by the model's validation; skip what it rejects. */
+  function keyValues(value: unknown, labelValues: boolean): IKeyValue[] {
+    let result: IKeyValue[] = NONE;
+    for (const item of list(value)) {
+      const key = text(item.key);
+      const itemValue = typeof item.value === 'string' ? item.value : text(item.value);
+      if (key && isQualifiedName(key) && (!labelValues || isLabelValue(itemValue))) {
+        result = append(result, { key, value: itemValue });
+      }
+    }
+    return result;
+  }
+
+  const TOLERATION_KEYS = ['key', 'operator', 'value', 'effect'] as const;
+
+  function tolerations(value: unknown): IRNode['tolerations'] {
+    let result: IRNode['tolerations'] = NONE;
+    for (const item of list(value)) {
       const toleration: IRNode['tolerations'][number] = {};
-      for (const key of ['key', 'operator', 'value', 'effect'] as const) {
+      for (const key of TOLERATION_KEYS) {
         const value = text(item[key]);
         if (value) {
           (toleration as Record<string, string>)[key] = value;
         }
       }
-      return toleration;
-    });
+      result = append(result, toleration);
+    }
+    return result;
+  }
 
-    let timeout: string | undefined;
-    const normalizedTimeout = props.timeout === undefined || props.timeout === '' ? null : normalizeTimeout(props.timeout);
-    if (normalizedTimeout) {
-      const parsed = parseGoDuration(normalizedTimeout);
-      if ('nanos' in parsed && parsed.nanos > 0n) {
-        timeout = formatGoDuration(parsed.nanos);
-        if (options.pipelineTimeoutNanos > 0n && parsed.nanos > options.pipelineTimeoutNanos) {
-          error(
-            'timeout-exceeds-pipeline',
-            'timeout',
-            `${timeout} is longer than the pipeline timeout ${options.tekton.pipelineTimeout}; Tekton would stop the task at the pipeline timeout.`
-          );
+  function timeout(problems: NodeProblems, value: unknown, options: IResolvedOptions): string | undefined {
+    const normalized = value === undefined || value === '' ? null : normalizeTimeout(value);
+    if (!normalized) {
+      return undefined;
+    }
+    const parsed = parseGoDuration(normalized);
+    if (!('nanos' in parsed) || parsed.nanos <= 0n) {
+      return undefined;
+    }
+    const result = formatGoDuration(parsed.nanos);
+    if (options.pipelineTimeoutNanos > 0n && parsed.nanos > options.pipelineTimeoutNanos) {
+      problems.error(
+        'timeout-exceeds-pipeline',
+        'timeout',
+        `${result} is longer than the pipeline timeout ${options.tekton.pipelineTimeout}; Tekton would stop the task at the pipeline timeout.`
+      );
+    }
+    return result;
+  }
+
+  /** Which parameters the node consumes, in pipeline order (no Set unless it uses any). */
+  function nodeParameters(value: unknown, parameters: IRParameter[]): string[] {
+    const used = strings(value);
+    let result: string[] = NONE;
+    if (used.length) {
+      const consumed = new Set(used);
+      for (const p of parameters) {
+        if (consumed.has(p.name)) {
+          result = append(result, p.name);
         }
       }
     }
+    return result;
+  }
+
+  /**
+   * One IR node. Checks run (and report) in the order of the node's properties below;
+   * list properties a node does not set cost nothing (NONE).
+   */
+  export function node(
+    context: IContext,
+    node: INode,
+    label: string,
+    filename: string,
+    props: Record<string, unknown>,
+    taskName: string,
+    runAfter: string[],
+    inputParents: string[]
+  ): Omit<IRNode, 'inputsFrom'> {
+    const { options, problems } = context;
+    const file = nodeFile(context, filename);
+    const baseDir = dirname(file);
+    const dependencies = patterns(props.dependencies, baseDir);
+    const outputs = patterns(props.outputs, null);
+
+    const runtimeImage = text(props.runtime_image) || options.defaultRuntimeImage || '';
+    problems.checkReference('runtime_image', runtimeImage);
+
+    const parameters = nodeParameters(props.pipeline_parameters, context.parameters);
+    const envVars = env(problems, props.env_vars, parameters);
+    const nodeSecrets = secrets(problems, props.kubernetes_secrets, parameters);
+    const nodeVolumes = volumes(problems, props.mounted_volumes);
+
+    let sharedMemory: string | undefined;
+    if (isRecord(props.kubernetes_shared_mem_size)) {
+      const shm = props.kubernetes_shared_mem_size;
+      const shmSize = typeof shm.size === 'number' ? shm.size : Number(text(shm.size));
+      if (Number.isFinite(shmSize) && shmSize > 0) {
+        sharedMemory = `${shmSize}${text(shm.units) || 'G'}`;
+        if (nodeVolumes.some(v => v.path.replace(/\/+$/, '') === '/dev/shm')) {
+          problems.error('invalid-volume', 'mounted_volumes', 'a volume is mounted at /dev/shm, where the shared memory size also applies.');
+        }
+      }
+    }
+
+    const nodeTimeout = timeout(problems, props.timeout, options);
     const retries = typeof props.retries === 'number' && Number.isInteger(props.retries) && props.retries > 0 ? props.retries : undefined;
     // Retries are fine with the run step's `onError: continue`: Tekton rejects retries only
     // together with a *pipeline task's* onError: continue (pipeline_validation.go), which we
     // do not use; the save step's exit code still fails the attempt.
 
     const irNode: Omit<IRNode, 'inputsFrom'> = {
-      id: ref.id,
-      label: ref.label,
-      taskName: '',
+      id: node.id,
+      label,
+      taskName,
       // The extension decides how a file runs (as in Elyra's bootstrapper), not the op.
       kind: kindForFile(filename) ?? (getNodeKind(node) as IRNode['kind']),
       file,
@@ -424,23 +735,23 @@ namespace Private {
       includeSubdirectories: props.include_subdirectories === true,
       outputs,
       runtimeImage,
-      env,
-      secrets,
-      volumes,
-      resources,
-      podLabels,
-      podAnnotations,
-      tolerations,
-      nodeSelector,
-      parameters: nodeParameters,
-      runAfter: [],
-      inputParents: []
+      env: envVars,
+      secrets: nodeSecrets,
+      volumes: nodeVolumes,
+      resources: resources(props, options),
+      podLabels: keyValues(props.kubernetes_pod_labels, true),
+      podAnnotations: keyValues(props.kubernetes_pod_annotations, false),
+      tolerations: tolerations(props.kubernetes_tolerations),
+      nodeSelector: keyValues(props.node_selector, true),
+      parameters,
+      runAfter,
+      inputParents
     };
     if (sharedMemory) {
       irNode.sharedMemory = sharedMemory;
     }
-    if (timeout) {
-      irNode.timeout = timeout;
+    if (nodeTimeout) {
+      irNode.timeout = nodeTimeout;
     }
     if (retries) {
       irNode.retries = retries;
@@ -448,4 +759,3 @@ namespace Private {
     return irNode;
   }
 }
-

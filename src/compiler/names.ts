@@ -51,61 +51,65 @@ export function transliterate(text: string): string {
  * of at most `maxLength` characters, or '' when nothing usable is left.
  */
 export function toDns1123Label(text: string, maxLength = DNS1123_LABEL_MAX): string {
-  const ascii = transliterate(text).toLowerCase();
+  // ASCII (nearly every label) transliterates to itself: skip the per-character pass.
+  const ascii = (Private.isAscii(text) ? text : transliterate(text)).toLowerCase();
   const dashed = ascii.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   return dashed.slice(0, maxLength).replace(/-+$/, '');
 }
 
 /** The file name without directories and extension: the fallback for an empty label. */
 export function fileStem(path: string): string {
-  const base = path.split('/').pop() ?? '';
+  const base = path.slice(path.lastIndexOf('/') + 1);
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(0, dot) : base;
 }
 
 /**
- * Assigns unique DNS-1123 names. A candidate's base is its first usable text (label,
- * then file stem), else `fallback`. Every base is first given to the first candidate
- * (in the order given; callers pass node-id order) that has it, so a node keeps its
- * natural name when others are added; the remaining candidates get the smallest free
- * `-2`, `-3`, … suffix, the base cut so the result still fits `maxLength`.
+ * A node's name base: its label as a DNS-1123 label, else its file's stem, else ''
+ * (then assignUniqueNames uses the fallback).
+ */
+export function nameBase(label: string, filePath: string, maxLength: number): string {
+  return toDns1123Label(label, maxLength) || toDns1123Label(fileStem(filePath), maxLength);
+}
+
+/**
+ * Unique DNS-1123 names for candidates with the given bases (already DNS-1123 labels of
+ * at most `maxLength`; '' means none usable: `fallback` is used). Every base is first
+ * given to the first candidate (in the order given; callers pass node-id order) that has
+ * it, so a node keeps its natural name when others are added; the remaining candidates
+ * get the smallest free `-2`, `-3`, … suffix, the base cut so the result still fits
+ * `maxLength`. The names are returned in candidate order.
  */
 export function assignUniqueNames(
-  candidates: { key: string; bases: string[] }[],
+  bases: string[],
   maxLength: number,
   fallback: string,
   reserved: Iterable<string> = []
-): Map<string, string> {
+): string[] {
   const taken = new Set<string>(reserved);
-  const result = new Map<string, string>();
-  const pending: { key: string; base: string }[] = [];
-  for (const { key, bases } of candidates) {
-    let base = '';
-    for (const candidate of bases) {
-      base = toDns1123Label(candidate, maxLength);
-      if (base) {
-        break;
-      }
-    }
-    base = base || fallback;
+  const names: string[] = new Array(bases.length);
+  /** Indices of the candidates whose base was taken (usually none). */
+  const pending: number[] = [];
+  for (let i = 0; i < bases.length; i++) {
+    const base = bases[i] || fallback;
     if (taken.has(base)) {
-      pending.push({ key, base });
+      pending.push(i);
     } else {
       taken.add(base);
-      result.set(key, base);
+      names[i] = base;
     }
   }
-  for (const { key, base } of pending) {
+  for (const i of pending) {
+    const base = bases[i] || fallback;
     let name = base;
     for (let n = 2; taken.has(name); n++) {
       const suffix = `-${n}`;
       name = base.slice(0, maxLength - suffix.length).replace(/-+$/, '') + suffix;
     }
     taken.add(name);
-    result.set(key, name);
+    names[i] = name;
   }
-  // Map order = candidate order, whatever pass assigned the name.
-  return new Map(candidates.map(c => [c.key, result.get(c.key) as string]));
+  return names;
 }
 
 /**
@@ -134,6 +138,15 @@ export function stableHash(text: string): string {
 
 namespace Private {
   export const COMBINING_MARK = /\p{M}/u;
+
+  export function isAscii(text: string): boolean {
+    for (let i = 0; i < text.length; i++) {
+      if (text.charCodeAt(i) > 0x7f) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   export function capitalize(text: string): string {
     return text.charAt(0).toUpperCase() + text.slice(1);

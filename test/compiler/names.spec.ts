@@ -3,6 +3,7 @@ import {
   childName,
   isDns1123Label,
   MAX_TASK_NAME,
+  nameBase,
   stableHash,
   toDns1123Label,
   transliterate
@@ -22,6 +23,11 @@ describe('transliterate', () => {
 
   it('leaves other scripts for the caller to strip', () => {
     expect(transliterate('数据')).toBe('数据');
+  });
+
+  it('leaves ASCII unchanged (toDns1123Label skips it for ASCII labels)', () => {
+    const ascii = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code)).join('');
+    expect(transliterate(ascii)).toBe(ascii);
   });
 });
 
@@ -48,7 +54,7 @@ describe('toDns1123Label', () => {
 
 describe('assignUniqueNames', () => {
   const assign = (labels: string[]) =>
-    [...assignUniqueNames(labels.map((label, i) => ({ key: `id${i}`, bases: [label] })), MAX_TASK_NAME, 'node').values()];
+    assignUniqueNames(labels.map(label => toDns1123Label(label, MAX_TASK_NAME)), MAX_TASK_NAME, 'node');
 
   it('gives every node a valid, unique name', () => {
     const names = assign(['Train Model', 'train-model', 'TRAIN_MODEL!', 'train model', '', '数据', 'A'.repeat(200)]);
@@ -73,8 +79,9 @@ describe('assignUniqueNames', () => {
   });
 
   it('falls back to the next base (the file stem) before the fallback', () => {
-    const names = assignUniqueNames([{ key: 'k', bases: ['数据清洗', 'clean_data'] }], MAX_TASK_NAME, 'node');
-    expect(names.get('k')).toBe('clean-data');
+    expect(nameBase('数据清洗', 'steps/clean_data.ipynb', MAX_TASK_NAME)).toBe('clean-data');
+    expect(nameBase('数据清洗', '', MAX_TASK_NAME)).toBe('');
+    expect(assign(['数据清洗', '', 'node'])).toEqual(['node', 'node-2', 'node-3']);
   });
 });
 
