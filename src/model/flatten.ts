@@ -31,8 +31,59 @@ function ports(value: unknown): IPort[] {
   return Array.isArray(value) ? value.filter(isPlainObject) as IPort[] : [];
 }
 
+function isLink(value: unknown): value is ILink {
+  return isPlainObject(value) && typeof value.node_id_ref === 'string';
+}
+
 function links(port: IPort): ILink[] {
-  return Array.isArray(port.links) ? port.links.filter(l => isPlainObject(l) && typeof l.node_id_ref === 'string') : [];
+  return Array.isArray(port.links) ? port.links.filter(isLink) : [];
+}
+
+/**
+ * The sources of the current target's edges (the edges from `first` on): found by a scan
+ * while there are few, as for almost every node, by a Set past that (wide fan-in).
+ */
+class TargetSources {
+  private static readonly SCAN_LIMIT = 16;
+  private first = 0;
+  private many: Set<string> | null = null;
+
+  constructor(private readonly edges: IFlatEdge[]) {}
+
+  startTarget(): void {
+    this.first = this.edges.length;
+    this.many = null;
+  }
+
+  /** True when no edge of the current target comes from `source` yet. */
+  isNew(source: string): boolean {
+    if (this.many) {
+      return addKey(this.many, source);
+    }
+    const edges = this.edges;
+    for (let i = this.first; i < edges.length; i++) {
+      if (edges[i].source === source) {
+        return false;
+      }
+    }
+    if (edges.length - this.first >= TargetSources.SCAN_LIMIT) {
+      this.many = new Set<string>();
+      for (let i = this.first; i < edges.length; i++) {
+        this.many.add(edges[i].source);
+      }
+      this.many.add(source);
+    }
+    return true;
+  }
+}
+
+/** Adds `key` to `seen`; false when it was there already. */
+function addKey(seen: Set<string>, key: string): boolean {
+  if (seen.has(key)) {
+    return false;
+  }
+  seen.add(key);
+  return true;
 }
 
 function isEntryBinding(node: INode): boolean {
@@ -50,7 +101,10 @@ export function flattenPipeline(doc: IPipelineFlowDocument): IFlatPipeline {
   const nodesOf = (pipeline: IPipeline): Map<string, INode> => {
     let map = index.get(pipeline.id);
     if (!map) {
-      map = new Map(getNodes(pipeline).map(node => [node.id, node]));
+      map = new Map();
+      for (const node of getNodes(pipeline)) {
+        map.set(node.id, node);
+      }
       index.set(pipeline.id, map);
     }
     return map;
@@ -93,48 +147,53 @@ export function flattenPipeline(doc: IPipelineFlowDocument): IFlatPipeline {
   };
   visit(primary, [primary.id]);
 
-  // 2. Resolve each link to the execution nodes it really comes from.
-  const resolveSource = (
+  // 2. Resolve each link to the execution nodes it really comes from, added to `out`.
+  const collectSources = (
     pipeline: IPipeline,
     nodeId: string,
     portRef: string | undefined,
     targetId: string,
-    depth: number
-  ): string[] => {
+    depth: number,
+    out: string[]
+  ): void => {
     if (depth > MAX_DEPTH) {
-      return [];
+      return;
     }
     const node = nodesOf(pipeline).get(nodeId);
     if (!node) {
-      return [];
+      return;
     }
     if (node.type === 'execution_node') {
-      return [node.id];
+      out.push(node.id);
+      return;
     }
     if (node.type === 'super_node') {
       const sub = subflowOf(node);
       if (!sub || parents.get(sub.id)?.supernode !== node) {
-        return [];
+        return;
       }
-      const out = ports(node.outputs).find(port => port.id === portRef) ?? (ports(node.outputs).length === 1 ? ports(node.outputs)[0] : undefined);
-      const exitId = out && typeof out.subflow_node_ref === 'string' ? out.subflow_node_ref : undefined;
+      const out_ = ports(node.outputs).find(port => port.id === portRef) ?? (ports(node.outputs).length === 1 ? ports(node.outputs)[0] : undefined);
+      const exitId = out_ && typeof out_.subflow_node_ref === 'string' ? out_.subflow_node_ref : undefined;
       const exit = exitId ? nodesOf(sub).get(exitId) : undefined;
       if (exit) {
         const inputs = ports(exit.inputs);
         const matching = inputs.filter(port => portRef && typeof port.id === 'string' && port.id.includes(portRef));
-        return (matching.length ? matching : inputs).flatMap(port =>
-          links(port).flatMap(link => resolveSource(sub, link.node_id_ref, link.port_id_ref, targetId, depth + 1))
-        );
+        for (const port of matching.length ? matching : inputs) {
+          for (const link of links(port)) {
+            collectSources(sub, link.node_id_ref, link.port_id_ref, targetId, depth + 1, out);
+          }
+        }
+        return;
       }
       if (portRef && portRef.endsWith('_outPort')) {
-        return resolveSource(sub, portRef.slice(0, -'_outPort'.length), 'outPort', targetId, depth + 1);
+        collectSources(sub, portRef.slice(0, -'_outPort'.length), 'outPort', targetId, depth + 1, out);
       }
-      return [];
+      return;
     }
     if (isEntryBinding(node)) {
       const parent = parents.get(pipeline.id);
       if (!parent) {
-        return [];
+        return;
       }
       const inputs = ports(parent.supernode.inputs);
       let feeding = inputs.filter(port => port.subflow_node_ref === node.id);
@@ -145,23 +204,41 @@ export function flattenPipeline(doc: IPipelineFlowDocument): IFlatPipeline {
       if (feeding.length === 0) {
         feeding = inputs.filter(port => port.id === `${targetId}_inPort`);
       }
-      return feeding.flatMap(port =>
-        links(port).flatMap(link => resolveSource(parent.pipeline, link.node_id_ref, link.port_id_ref, targetId, depth + 1))
-      );
+      for (const port of feeding) {
+        for (const link of links(port)) {
+          collectSources(parent.pipeline, link.node_id_ref, link.port_id_ref, targetId, depth + 1, out);
+        }
+      }
     }
-    return [];
   };
 
   const edges: IFlatEdge[] = [];
-  const seen = new Set<string>();
+  const sources: string[] = [];
+  // Edges are added target by target, so a target's edges are contiguous and repeats are
+  // found among them, without a key string per edge. Not so when node ids repeat (a
+  // malformed document): then one Set of "source target" keys, as before.
+  const idsAreUnique = pipelineOf.size === nodes.length;
+  const seen = idsAreUnique ? null : new Set<string>();
+  const targetSources = new TargetSources(edges);
   for (const node of nodes) {
     const pipeline = getPipeline(doc, pipelineOf.get(node.id))!;
-    for (const port of ports(node.inputs)) {
-      for (const link of links(port)) {
-        for (const source of resolveSource(pipeline, link.node_id_ref, link.port_id_ref, node.id, 0)) {
-          const key = `${source}\u0000${node.id}`;
-          if (!seen.has(key)) {
-            seen.add(key);
+    const inputs = node.inputs;
+    if (!Array.isArray(inputs)) {
+      continue;
+    }
+    targetSources.startTarget();
+    for (const port of inputs) {
+      if (!isPlainObject(port) || !Array.isArray(port.links)) {
+        continue;
+      }
+      for (const link of port.links) {
+        if (!isLink(link)) {
+          continue;
+        }
+        sources.length = 0;
+        collectSources(pipeline, link.node_id_ref, link.port_id_ref, node.id, 0, sources);
+        for (const source of sources) {
+          if (seen ? addKey(seen, `${source}\u0000${node.id}`) : targetSources.isNew(source)) {
             edges.push({ source, target: node.id });
           }
         }
@@ -175,67 +252,70 @@ export function flattenPipeline(doc: IPipelineFlowDocument): IFlatPipeline {
 
 /**
  * Groups of node ids that form cycles (strongly connected components with more than one
- * node, or a node linked to itself). Iterative Tarjan: safe on 5000-node chains.
+ * node, or a node linked to itself). Iterative Tarjan: safe on 5000-node chains. Nodes
+ * are numbered and the graph and Tarjan's state are typed arrays: this runs on every
+ * validation, and Maps of ids, an array per node and a frame object per step were much
+ * of its garbage.
  */
 export function findCycles(nodeIds: string[], edges: IFlatEdge[]): string[][] {
-  const successors = new Map<string, string[]>(nodeIds.map(id => [id, []]));
-  const selfLoops = new Set<string>();
-  for (const edge of edges) {
-    successors.get(edge.source)?.push(edge.target);
-    if (edge.source === edge.target) {
-      selfLoops.add(edge.source);
-    }
-  }
-  const indexOf = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
+  const graph = Private.numberedGraph(nodeIds, edges);
+  const { ids, offsets, successors, selfLoop } = graph;
+  const count = ids.length;
+  const order = new Int32Array(count).fill(-1);
+  const low = new Int32Array(count);
+  const onStack = new Uint8Array(count);
+  const stack = new Int32Array(count);
+  /** Where each node sits on `stack` (valid while it is on it). */
+  const stackAt = new Int32Array(count);
+  // The depth-first path: a node and the position of its next successor to visit.
+  const pathNodes = new Int32Array(count);
+  const pathNext = new Int32Array(count);
   const cycles: string[][] = [];
   let counter = 0;
-  for (const start of nodeIds) {
-    if (indexOf.has(start)) {
+  let stackSize = 0;
+  let depth = 0;
+  const enter = (node: number) => {
+    order[node] = low[node] = counter++;
+    stackAt[node] = stackSize;
+    stack[stackSize++] = node;
+    onStack[node] = 1;
+    pathNodes[depth] = node;
+    pathNext[depth++] = offsets[node];
+  };
+  for (let start = 0; start < count; start++) {
+    if (order[start] !== -1) {
       continue;
     }
-    const work: { id: string; next: number }[] = [{ id: start, next: 0 }];
-    indexOf.set(start, counter);
-    low.set(start, counter++);
-    stack.push(start);
-    onStack.add(start);
-    while (work.length) {
-      const frame = work[work.length - 1];
-      const succ = successors.get(frame.id) ?? [];
-      if (frame.next < succ.length) {
-        const next = succ[frame.next++];
-        if (!successors.has(next)) {
-          continue;
-        }
-        if (!indexOf.has(next)) {
-          indexOf.set(next, counter);
-          low.set(next, counter++);
-          stack.push(next);
-          onStack.add(next);
-          work.push({ id: next, next: 0 });
-        } else if (onStack.has(next)) {
-          low.set(frame.id, Math.min(low.get(frame.id)!, indexOf.get(next)!));
+    enter(start);
+    while (depth) {
+      const node = pathNodes[depth - 1];
+      if (pathNext[depth - 1] < offsets[node + 1]) {
+        const next = successors[pathNext[depth - 1]++];
+        if (order[next] === -1) {
+          enter(next);
+        } else if (onStack[next]) {
+          low[node] = Math.min(low[node], order[next]);
         }
         continue;
       }
-      work.pop();
-      if (work.length) {
-        const parent = work[work.length - 1].id;
-        low.set(parent, Math.min(low.get(parent)!, low.get(frame.id)!));
+      depth--;
+      if (depth) {
+        const parent = pathNodes[depth - 1];
+        low[parent] = Math.min(low[parent], low[node]);
       }
-      if (low.get(frame.id) === indexOf.get(frame.id)) {
-        const component: string[] = [];
-        let member: string;
-        do {
-          member = stack.pop()!;
-          onStack.delete(member);
-          component.push(member);
-        } while (member !== frame.id);
-        if (component.length > 1 || selfLoops.has(frame.id)) {
-          cycles.push(component.reverse());
+      if (low[node] === order[node]) {
+        const first = stackAt[node];
+        if (stackSize - first > 1 || selfLoop[node]) {
+          const component: string[] = [];
+          for (let i = first; i < stackSize; i++) {
+            component.push(ids[stack[i]]);
+          }
+          cycles.push(component);
         }
+        for (let i = first; i < stackSize; i++) {
+          onStack[stack[i]] = 0;
+        }
+        stackSize = first;
       }
     }
   }
@@ -320,4 +400,54 @@ export function topologicalOrder(
     }
   }
   return order;
+}
+
+namespace Private {
+  /** A graph over node numbers: successors of node i are successors[offsets[i] .. offsets[i + 1]). */
+  export interface INumberedGraph {
+    /** Distinct node ids, in first-seen order. */
+    ids: string[];
+    offsets: Int32Array;
+    successors: Int32Array;
+    selfLoop: Uint8Array;
+  }
+
+  /** Numbers the nodes; edges to or from unknown ids are left out, the others kept in order. */
+  export function numberedGraph(nodeIds: string[], edges: IFlatEdge[]): INumberedGraph {
+    const numberOf = new Map<string, number>();
+    const ids: string[] = [];
+    for (const id of nodeIds) {
+      if (!numberOf.has(id)) {
+        numberOf.set(id, ids.length);
+        ids.push(id);
+      }
+    }
+    const sources = new Int32Array(edges.length);
+    const targets = new Int32Array(edges.length);
+    const offsets = new Int32Array(ids.length + 1);
+    const selfLoop = new Uint8Array(ids.length);
+    let known = 0;
+    for (const edge of edges) {
+      const source = numberOf.get(edge.source);
+      const target = numberOf.get(edge.target);
+      if (source === undefined || target === undefined) {
+        continue;
+      }
+      sources[known] = source;
+      targets[known++] = target;
+      offsets[source + 1]++;
+      if (source === target) {
+        selfLoop[source] = 1;
+      }
+    }
+    for (let i = 0; i < ids.length; i++) {
+      offsets[i + 1] += offsets[i];
+    }
+    const fill = offsets.slice(0, ids.length);
+    const successors = new Int32Array(known);
+    for (let e = 0; e < known; e++) {
+      successors[fill[sources[e]]++] = targets[e];
+    }
+    return { ids, offsets, successors, selfLoop };
+  }
 }

@@ -7,7 +7,7 @@ import { getNodeParameters } from './access';
 import { nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
 import { isPlainObject } from './json';
 import { checkImageReference } from './image';
-import { checkSchema, describeValue, ICheckOptions, ISchemaProblem } from './schemaCheck';
+import { checkSchema, conformsToSchema, describeValue, ICheckOptions, ISchemaProblem } from './schemaCheck';
 import { IJsonSchema, nodePropertiesSchema, pipelinePropertiesSchema } from './schema';
 import type { IDiagnostic, INode, IPipeline } from './types';
 
@@ -65,23 +65,70 @@ export function isBlankItem(property: string, item: unknown): boolean {
     // Elyra ignores environment variables without a value.
     return item.value === undefined || item.value === null || item.value === '';
   }
-  return Object.entries(item).every(
-    ([key, value]) =>
-      value === undefined || value === null || value === '' || typeof value === 'boolean' || key === 'operator'
-  );
+  for (const key in item) {
+    const value = item[key];
+    if (!(value === undefined || value === null || value === '' || typeof value === 'boolean' || key === 'operator')) {
+      return false;
+    }
+  }
+  return true;
 }
 
-/** Property values with nulls removed and blank list rows dropped, as validation sees them. */
+/** Shared by all values that have nothing to share: never mutated. */
+export const NO_ITEMS: readonly unknown[] = Object.freeze([]);
+
+/**
+ * Property values with nulls removed and blank list rows dropped, as validation sees
+ * them: `values` itself when there is nothing to drop (as for almost every node, so
+ * validation copies nothing), else a copy.
+ */
 export function effectiveValues(values: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(values)) {
-    const value = values[key];
-    if (value === null || value === undefined) {
+  for (const key in values) {
+    if (!Object.prototype.hasOwnProperty.call(values, key)) {
       continue;
     }
-    out[key] = Array.isArray(value) ? value.filter(item => !isBlankItem(key, item)) : value;
+    const value = values[key];
+    if (value === null || value === undefined || (Array.isArray(value) && withoutBlankItems(key, value) !== value)) {
+      return cleanedValues(values);
+    }
+  }
+  return values;
+}
+
+function cleanedValues(values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(values)) {
+    const value = effectiveValue(values, key);
+    if (value !== undefined) {
+      out[key] = value;
+    }
   }
   return out;
+}
+
+/** One property as effectiveValues has it: undefined for null, a list without blank rows. */
+export function effectiveValue(values: Record<string, unknown>, property: string): unknown {
+  const value = values[property];
+  if (value === null || value === undefined) {
+    return undefined;
+  }
+  return Array.isArray(value) ? withoutBlankItems(property, value) : value;
+}
+
+/** The list itself when no row is blank, else a filtered copy. */
+function withoutBlankItems(property: string, list: unknown[]): unknown[] {
+  for (let i = 0; i < list.length; i++) {
+    if (isBlankItem(property, list[i])) {
+      return list.filter(item => !isBlankItem(property, item));
+    }
+  }
+  return list;
+}
+
+/** A list property of effective values (see effectiveValues); NO_ITEMS when it is not a list. */
+export function listOf(values: Record<string, unknown>, property: string): readonly unknown[] {
+  const value = values[property];
+  return Array.isArray(value) ? value : NO_ITEMS;
 }
 
 function describePath(problem: ISchemaProblem, schema: IJsonSchema): string {
@@ -118,6 +165,24 @@ export function checkNodeProperties(node: INode, pointer?: string, options: IChe
     );
   }
   return diagnostics;
+}
+
+/**
+ * Whether checkNodeProperties finds nothing, asked property by property of the node's
+ * own objects (no values object, no effective copies unless a list has blank rows).
+ */
+export function nodePropertiesConform(node: INode, options: ICheckOptions): boolean {
+  const parameters = getNodeParameters(node);
+  const label = isPlainObject(node.app_data) ? node.app_data.label : undefined;
+  const schemas = nodePropertiesSchema.properties!;
+  // The schema's top level (an object, no constraints) holds for the values object.
+  for (const property in schemas) {
+    const value = property === 'label' && label !== undefined && label !== null ? label : effectiveValue(parameters, property);
+    if (value !== undefined && !conformsToSchema(value, schemas[property], options)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Schema problems of a pipeline's app_data.properties (name, defaults, parameters). */

@@ -11,7 +11,7 @@
 import { findNode, getNodeParameters, getPrimaryPipeline } from './access';
 import { isPlainObject } from './json';
 import { normalizeMountPath } from './paths';
-import { isBlankItem } from './propertyCheck';
+import { isBlankItem, NO_ITEMS } from './propertyCheck';
 import { INHERITABLE_PROPERTIES } from './schema';
 import type { IComponentParameters, INode, IPipelineFlowDocument } from './types';
 
@@ -52,13 +52,20 @@ function isEmptyValue(value: unknown): boolean {
   return false;
 }
 
-/** Entries of a list property without blanks and duplicates (the last entry wins, in the first one's place). */
-function cleanList(property: string, value: unknown): unknown[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    return [];
+/**
+ * Entries of a list property without blanks and duplicates (the last entry wins, in the
+ * first one's place; entries that are not objects go last). The list itself when that
+ * changes nothing, as for almost every node.
+ */
+function cleanList(property: string, list: unknown[]): readonly unknown[] {
+  if (list.length === 0) {
+    return list;
+  }
+  if (list.length === 1) {
+    return isBlankItem(property, list[0]) ? NO_ITEMS : list;
   }
   const keyOf = LIST_ITEM_KEYS[property];
-  const kept = value.filter(item => !isBlankItem(property, item));
+  const kept = list.filter(item => !isBlankItem(property, item));
   if (!keyOf) {
     return kept;
   }
@@ -71,17 +78,25 @@ function cleanList(property: string, value: unknown): unknown[] {
       loose.push(item);
     }
   }
-  return [...byKey.values(), ...loose];
+  return sameOrNew(list, [...byKey.values(), ...loose]);
 }
 
 /** Defaults' entries first, node entries replacing them in place or appended (Python dict merge). */
-function mergeLists(property: string, nodeItems: unknown[], defaultItems: unknown[]): unknown[] {
+function mergeLists(property: string, nodeItems: readonly unknown[], defaultItems: readonly unknown[]): readonly unknown[] {
   const keyOf = LIST_ITEM_KEYS[property];
   if (!keyOf) {
     return nodeItems.length ? nodeItems : defaultItems;
   }
   if (!nodeItems.length && !defaultItems.length) {
-    return [];
+    return NO_ITEMS;
+  }
+  // Both lists are clean (unique keys): with one of them empty, the merge is the other
+  // one's objects, in order.
+  if (!defaultItems.length && nodeItems.every(isPlainObject)) {
+    return nodeItems;
+  }
+  if (!nodeItems.length && defaultItems.every(isPlainObject)) {
+    return defaultItems;
   }
   const merged = new Map<string, unknown>();
   for (const item of [...defaultItems, ...nodeItems]) {
@@ -92,6 +107,19 @@ function mergeLists(property: string, nodeItems: unknown[], defaultItems: unknow
   return [...merged.values()];
 }
 
+/** `original` when `copy` has the same items in the same order, else `copy`. */
+function sameOrNew(original: readonly unknown[], copy: readonly unknown[]): readonly unknown[] {
+  if (copy.length !== original.length) {
+    return copy;
+  }
+  for (let i = 0; i < copy.length; i++) {
+    if (copy[i] !== original[i]) {
+      return copy;
+    }
+  }
+  return original;
+}
+
 /** The primary pipeline's pipeline_defaults (an empty object when absent). */
 export function getPipelineDefaults(doc: IPipelineFlowDocument): IComponentParameters {
   const primary = getPrimaryPipeline(doc);
@@ -100,13 +128,20 @@ export function getPipelineDefaults(doc: IPipelineFlowDocument): IComponentParam
   return isPlainObject(defaults) ? defaults : {};
 }
 
-/** Effective properties of a node given the pipeline defaults (see module comment). */
+/**
+ * Effective properties of a node given the pipeline defaults (see module comment).
+ * Validation keeps this for every node until the compile's IR reads it, so nothing is
+ * copied that resolving leaves unchanged: the node's own parameters object when nothing
+ * changes, the node's or the defaults' own lists when they are already clean, and one
+ * shared frozen empty list. Callers must not mutate the result.
+ */
 export function resolveParameters(node: INode, defaults: IComponentParameters): IComponentParameters {
   const own = getNodeParameters(node);
-  const result: IComponentParameters = { ...own };
+  let result = own;
   for (const property of LIST_PROPERTIES) {
-    if (Array.isArray(own[property])) {
-      result[property] = cleanList(property, own[property]);
+    const value = own[property];
+    if (Array.isArray(value)) {
+      result = withValue(result, own, property, cleanList(property, value));
     }
   }
   for (const property of INHERITABLE_PROPERTIES) {
@@ -118,18 +153,29 @@ export function resolveParameters(node: INode, defaults: IComponentParameters): 
       if (!Array.isArray(fallback) || (own[property] !== undefined && !Array.isArray(own[property]))) {
         continue;
       }
-      const merged = mergeLists(property, (result[property] as unknown[] | undefined) ?? [], cleanList(property, fallback));
-      result[property] = merged;
+      const nodeItems = (result[property] as unknown[] | undefined) ?? NO_ITEMS;
+      result = withValue(result, own, property, mergeLists(property, nodeItems, cleanList(property, fallback)));
     } else if (isEmptyValue(own[property])) {
-      result[property] = fallback;
+      result = withValue(result, own, property, fallback);
     }
   }
-  const secrets = Array.isArray(result.kubernetes_secrets) ? result.kubernetes_secrets : [];
+  const secrets = Array.isArray(result.kubernetes_secrets) ? result.kubernetes_secrets : NO_ITEMS;
   if (secrets.length && Array.isArray(result.env_vars)) {
     const secretNames = new Set(secrets.filter(isPlainObject).map(secret => text(secret.env_var)));
-    result.env_vars = result.env_vars.filter(env => !(isPlainObject(env) && secretNames.has(text(env.env_var))));
+    const envVars = result.env_vars.filter(env => !(isPlainObject(env) && secretNames.has(text(env.env_var))));
+    result = withValue(result, own, 'env_vars', sameOrNew(result.env_vars, envVars));
   }
   return result;
+}
+
+/** `result` with `property` set to `value`, copying `own` first (never writing to the document). */
+function withValue(result: IComponentParameters, own: IComponentParameters, property: string, value: unknown): IComponentParameters {
+  if (result[property] === value && property in result) {
+    return result;
+  }
+  const out = result === own ? { ...own } : result;
+  out[property] = value;
+  return out;
 }
 
 /** Effective properties of the node `nodeId` ({} when there is no such node). */

@@ -91,7 +91,18 @@ export function checkSchema(
   return problems;
 }
 
+/**
+ * Whether `value` conforms to `schema` (checkSchema would find nothing), without a path
+ * stack or problem list: validation asks this of every property of every node, and
+ * builds the problems only for the few values that fail.
+ */
+export function conformsToSchema(value: unknown, schema: IJsonSchema, options: ICheckOptions = Private.NO_OPTIONS): boolean {
+  return Private.walk(value, schema, null, options, null);
+}
+
 namespace Private {
+  export const NO_OPTIONS: ICheckOptions = Object.freeze({});
+
   function matchesSchemaType(value: unknown, type: JsonSchemaType | JsonSchemaType[]): boolean {
     if (!Array.isArray(type)) {
       return matchesType(value, type);
@@ -104,51 +115,71 @@ namespace Private {
     return false;
   }
 
+  /**
+   * Walks `value`, adding its problems to `problems`; true when there are none. Without
+   * `problems` (and `path`), it only answers that, stopping at the first problem.
+   */
   export function walk(
     value: unknown,
     schema: IJsonSchema,
-    path: (string | number)[],
+    path: (string | number)[] | null,
     options: ICheckOptions,
-    problems: ISchemaProblem[]
-  ): void {
+    problems: ISchemaProblem[] | null
+  ): boolean {
     // No closures or arrays on the happy path: it runs for every value of every node.
     if (schema.type !== undefined && !matchesSchemaType(value, schema.type)) {
-      const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-      {
+      if (problems) {
+        const types = Array.isArray(schema.type) ? schema.type : [schema.type];
         const names = types.map(type => TYPE_NAMES[type]).join(' or ');
-        problems.push({ path: [...path], title: schema.title, message: `must be ${names}, not ${describeValue(value)}` });
-        return;
+        problems.push({ path: [...path!], title: schema.title, message: `must be ${names}, not ${describeValue(value)}` });
       }
+      return false;
     }
-    if (!options.typesOnly) {
-      checkConstraints(value, schema, path, problems);
+    let ok = options.typesOnly ? true : checkConstraints(value, schema, path, problems);
+    if (!ok && !problems) {
+      return false;
     }
     if (Array.isArray(value) && schema.items) {
       for (let index = 0; index < value.length; index++) {
-        path.push(index);
-        walk(value[index], schema.items, path, options, problems);
-        path.pop();
+        path?.push(index);
+        ok = walk(value[index], schema.items, path, options, problems) && ok;
+        path?.pop();
+        if (!ok && !problems) {
+          return false;
+        }
       }
     }
     if (isPlainObject(value) && schema.properties) {
       for (const key in schema.properties) {
         if (value[key] !== undefined) {
-          path.push(key);
-          walk(value[key], schema.properties[key], path, options, problems);
-          path.pop();
+          path?.push(key);
+          ok = walk(value[key], schema.properties[key], path, options, problems) && ok;
+          path?.pop();
+          if (!ok && !problems) {
+            return false;
+          }
         }
       }
     }
+    return ok;
   }
 }
 
-function report(problems: ISchemaProblem[], path: (string | number)[], schema: IJsonSchema, message: string): void {
-  problems.push({ path: [...path], title: schema.title, message });
+/** Adds a problem at `path` (when problems are being collected). */
+function report(problems: ISchemaProblem[] | null, path: (string | number)[] | null, schema: IJsonSchema, message: string): void {
+  problems?.push({ path: [...path!], title: schema.title, message });
 }
 
-/** Everything but the type: enum, bounds, lengths, pattern, uniqueness, required keys. */
-function checkConstraints(value: unknown, schema: IJsonSchema, path: (string | number)[], problems: ISchemaProblem[]): void {
+/** Everything but the type: enum, bounds, lengths, pattern, uniqueness, required keys. True when all hold. */
+function checkConstraints(
+  value: unknown,
+  schema: IJsonSchema,
+  path: (string | number)[] | null,
+  problems: ISchemaProblem[] | null
+): boolean {
+  let ok = true;
   if (schema.enum && !schema.enum.includes(value as never)) {
+    ok = false;
     report(
       problems,
       path,
@@ -158,45 +189,76 @@ function checkConstraints(value: unknown, schema: IJsonSchema, path: (string | n
   }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) {
+      ok = false;
       report(problems, path, schema, 'must be a finite number');
     } else if (schema.exclusiveMinimum !== undefined && !(value > schema.exclusiveMinimum)) {
+      ok = false;
       report(problems, path, schema, `must be greater than ${schema.exclusiveMinimum}, not ${value}`);
     } else if (schema.minimum !== undefined && value < schema.minimum) {
+      ok = false;
       report(problems, path, schema, `must be at least ${schema.minimum}, not ${value}`);
     } else if (schema.maximum !== undefined && value > schema.maximum) {
+      ok = false;
       report(problems, path, schema, `must be at most ${schema.maximum}, not ${value}`);
     }
   }
   if (typeof value === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) {
+      ok = false;
       report(problems, path, schema, schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters long`);
     } else if (schema.maxLength !== undefined && value.length > schema.maxLength) {
+      ok = false;
       report(problems, path, schema, `must be at most ${schema.maxLength} characters long`);
     } else if (schema.pattern !== undefined && value !== '' && !compiled(schema.pattern).test(value)) {
       // Empty strings are "not set" in Elyra's forms; required-ness is checked separately.
+      ok = false;
       report(problems, path, schema, `${describeValue(value)} ${schema.errorMessage?.pattern ?? `must match ${schema.pattern}`}`);
     }
   }
-  if (Array.isArray(value)) {
-    if (schema.uniqueItems) {
-      const seen = new Set<string>();
-      for (const item of value) {
-        const key = JSON.stringify(item);
-        if (seen.has(key)) {
-          report(problems, path, schema, `must not list ${describeValue(item)} twice`);
-          break;
-        }
-        seen.add(key);
-      }
+  if (Array.isArray(value) && schema.uniqueItems) {
+    const repeated = firstRepeatedItem(value);
+    if (repeated !== NOT_REPEATED) {
+      ok = false;
+      report(problems, path, schema, `must not list ${describeValue(repeated)} twice`);
     }
   }
   if (schema.required && isPlainObject(value)) {
     for (const key of schema.required) {
       const present = value[key];
       if (present === undefined || present === null || present === '') {
+        ok = false;
         const title = schema.properties?.[key]?.title ?? key;
-        problems.push({ path: [...path, key], title, message: 'is required' });
+        problems?.push({ path: [...path!, key], title, message: 'is required' });
       }
     }
   }
+  return ok;
+}
+
+const NOT_REPEATED = Symbol('not repeated');
+
+/** The first item equal (as JSON) to an earlier one; short lists of strings without a Set or JSON text. */
+function firstRepeatedItem(items: unknown[]): unknown {
+  if (items.length < 2) {
+    return NOT_REPEATED;
+  }
+  if (items.length <= 16 && items.every(item => typeof item === 'string')) {
+    for (let later = 1; later < items.length; later++) {
+      for (let earlier = 0; earlier < later; earlier++) {
+        if (items[earlier] === items[later]) {
+          return items[later];
+        }
+      }
+    }
+    return NOT_REPEATED;
+  }
+  const seen = new Set<string>();
+  for (const item of items) {
+    const key = JSON.stringify(item);
+    if (seen.has(key)) {
+      return item;
+    }
+    seen.add(key);
+  }
+  return NOT_REPEATED;
 }

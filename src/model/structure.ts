@@ -6,9 +6,9 @@
 import { getNodeKind, getNodeLabel, getNodes, getPrimaryPipeline } from './access';
 import { nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
 import { isPlainObject } from './json';
-import { checkNodeProperties, checkPipelineProperties } from './propertyCheck';
+import { checkNodeProperties, checkPipelineProperties, NO_ITEMS, nodePropertiesConform } from './propertyCheck';
 import type { ICheckOptions } from './schemaCheck';
-import type { IDiagnostic, INode, IPipelineFlowDocument } from './types';
+import type { IDiagnostic, ILink, INode, IPipelineFlowDocument, IPort } from './types';
 
 const KNOWN_NODE_TYPES = new Set([
   'execution_node',
@@ -191,6 +191,16 @@ function wellFormedLinks(links: unknown): boolean {
   return true;
 }
 
+const NO_EXTRA: Partial<IDiagnostic> = Object.freeze({});
+
+function idsOf(nodes: INode[]): Set<unknown> {
+  const ids = new Set<unknown>();
+  for (const node of nodes) {
+    ids.add(node.id);
+  }
+  return ids;
+}
+
 /**
  * Problems inside a well-shaped document. With `typesOnly` (what parsePipeline uses),
  * property values are only checked for their JSON type; values that are well-typed but
@@ -201,9 +211,9 @@ export function checkDocumentContent(doc: IPipelineFlowDocument, options: ICheck
   const problems: IDiagnostic[] = [];
   const pipelineIds = new Set(doc.pipelines.map(pipeline => pipeline.id));
   doc.pipelines.forEach((pipeline, p) => {
-    const extra = pipeline.id === doc.primary_pipeline ? {} : { pipelineId: pipeline.id };
+    const extra = pipeline.id === doc.primary_pipeline ? NO_EXTRA : { pipelineId: pipeline.id };
     const nodes = getNodes(pipeline);
-    const byId = new Map(nodes.map(node => [node.id, node]));
+    const nodeIds = idsOf(nodes);
     const linkIds = new Set<string>();
     nodes.forEach((node, n) => {
       if (typeof node.type !== 'string' || !KNOWN_NODE_TYPES.has(node.type)) {
@@ -214,9 +224,9 @@ export function checkDocumentContent(doc: IPipelineFlowDocument, options: ICheck
           })
         );
       }
-      for (const port of Array.isArray(node.inputs) ? node.inputs : []) {
-        for (const link of Array.isArray(port?.links) ? port.links : []) {
-          if (!byId.has(link.node_id_ref)) {
+      for (const port of Array.isArray(node.inputs) ? node.inputs : (NO_ITEMS as readonly IPort[])) {
+        for (const link of Array.isArray(port?.links) ? port.links : (NO_ITEMS as readonly ILink[])) {
+          if (!nodeIds.has(link.node_id_ref)) {
             problems.push(
               nodeDiagnostic(node, 'error', 'dangling-link', undefined, `has a link from node "${link.node_id_ref}", which does not exist.`, {
                 path: `${nodePath(p, n)}/inputs`,
@@ -247,7 +257,7 @@ export function checkDocumentContent(doc: IPipelineFlowDocument, options: ICheck
       if (getNodeKind(node) !== null) {
         // Checked without the JSON pointer first: building it for each of 5000 valid nodes
         // is garbage; a node with problems is checked again to point at them.
-        if (checkNodeProperties(node, undefined, options).length) {
+        if (!nodePropertiesConform(node, options)) {
           for (const d of checkNodeProperties(node, nodePath(p, n), options)) {
             problems.push({ ...d, ...extra });
           }
@@ -262,7 +272,7 @@ export function checkDocumentContent(doc: IPipelineFlowDocument, options: ICheck
     for (const comment of Array.isArray(comments) ? comments : []) {
       const refs = isPlainObject(comment) && Array.isArray(comment.associated_id_refs) ? comment.associated_id_refs : [];
       for (const ref of refs) {
-        if (isPlainObject(ref) && typeof ref.node_ref === 'string' && !byId.has(ref.node_ref)) {
+        if (isPlainObject(ref) && typeof ref.node_ref === 'string' && !nodeIds.has(ref.node_ref)) {
           problems.push(
             pipelineDiagnostic('warning', 'dangling-comment', undefined, `Comment "${String(comment.id)}" is attached to node "${ref.node_ref}", which does not exist.`, extra)
           );

@@ -3,7 +3,7 @@
  * schema cannot express (cycles, file kinds, unknown parameters, request ≤ limit, ...).
  * Synchronous; file existence is checked separately by checkFiles (files.ts).
  */
-import { getNodeFilename, getNodeKind, getNodeLabel, getPipeline, getPipelineLinks, getPrimaryPipeline } from './access';
+import { getNodeFilename, getNodeKind, getNodeLabel, getNodeParameters, getPipeline, getPipelineLinks, getPrimaryPipeline } from './access';
 import { kindForFile } from './create';
 import { nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
 import { reservedNodeEnvName, reservedParameterName } from './envnames';
@@ -18,7 +18,7 @@ import {
   normalizeTimeout
 } from './kubernetes';
 import { checkRelativePattern, isAbsolute, normalizeMountPath } from './paths';
-import { codeFor, effectiveValues } from './propertyCheck';
+import { codeFor, effectiveValues, listOf } from './propertyCheck';
 import { getPipelineDefaults, resolveParameters } from './resolve';
 import { checkDocumentContent, checkDocumentShape } from './structure';
 import { IComponentParameters, IDiagnostic, INode, IPipelineFlowDocument, IPipelineParameter, NODE_OPS, NodeKind, Severity } from './types';
@@ -59,27 +59,46 @@ const PYTHON_KEYWORDS = new Set(
 const TIMEOUT_TEXT = /^(([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+|[0-9]+(\.[0-9]+)?)$/;
 const QUANTITY_TEXT = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$/;
 
-/** Rules beyond the schema for a set of node property values (a node's own, or defaults). */
-function checkPropertyRules(values: Record<string, unknown>): IPropertyProblem[] {
-  const problems: IPropertyProblem[] = [];
-  const resources: [string, (v: unknown) => string | null][] = [
-    ['cpu', normalizeCpu],
-    ['cpu_limit', normalizeCpu],
-    ['memory', normalizeMemory],
-    ['memory_limit', normalizeMemory]
-  ];
-  for (const [property, normalize] of resources) {
+const RESOURCE_NORMALIZERS: [string, (v: unknown) => string | null][] = [
+  ['cpu', normalizeCpu],
+  ['cpu_limit', normalizeCpu],
+  ['memory', normalizeMemory],
+  ['memory_limit', normalizeMemory]
+];
+
+const LIMIT_PAIRS: [string, string, (v: unknown) => number | null, string][] = [
+  ['cpu', 'cpu_limit', cpuAmount, 'CPU'],
+  ['memory', 'memory_limit', memoryAmount, 'memory']
+];
+
+const ENV_LIST_PROPERTIES = ['env_vars', 'kubernetes_secrets'];
+const PATTERN_LIST_PROPERTIES = ['dependencies', 'outputs'];
+const KEYED_LIST_PROPERTIES = ['kubernetes_pod_labels', 'kubernetes_pod_annotations', 'node_selector'];
+
+const PATTERN_WHERE: Record<string, string> = {
+  dependencies: "dependencies are files or globs relative to the node's file, in its directory or below",
+  outputs: "outputs are files or globs relative to the node's working directory"
+};
+
+const envVarOf = (item: Record<string, unknown>) => item.env_var;
+const keyOf = (item: Record<string, unknown>) => item.key;
+const mountPathOf = (item: Record<string, unknown>) =>
+  typeof item.path === 'string' && item.path.trim() ? normalizeMountPath(item.path) : '';
+
+/**
+ * Rules beyond the schema for a set of node property values (a node's own, or defaults;
+ * as effectiveValues has them), added to `problems`. These run for every node: module
+ * constants and plain loops, nothing allocated unless there is a problem.
+ */
+function checkPropertyRules(values: Record<string, unknown>, problems: IPropertyProblem[]): void {
+  for (const [property, normalize] of RESOURCE_NORMALIZERS) {
     const value = values[property];
     // Negative numbers and malformed text are schema errors; "0" passes the schema.
     if (typeof value === 'string' && QUANTITY_TEXT.test(value.trim()) && normalize(value) === null) {
       problems.push({ property, problem: `must be greater than 0, not "${value}".` });
     }
   }
-  const limitPairs: [string, string, (v: unknown) => number | null, string][] = [
-    ['cpu', 'cpu_limit', cpuAmount, 'CPU'],
-    ['memory', 'memory_limit', memoryAmount, 'memory']
-  ];
-  for (const [request, limit, amount, what] of limitPairs) {
+  for (const [request, limit, amount, what] of LIMIT_PAIRS) {
     const requested = amount(values[request]);
     const limited = amount(values[limit]);
     if (requested !== null && limited !== null && limited < requested) {
@@ -94,58 +113,79 @@ function checkPropertyRules(values: Record<string, unknown>): IPropertyProblem[]
   if (typeof timeout === 'string' && TIMEOUT_TEXT.test(timeout.trim()) && normalizeTimeout(timeout) === null) {
     problems.push({ property: 'timeout', problem: `must be longer than 0, not "${timeout}".` });
   }
-  const duplicates = (property: string, keyOf: (item: Record<string, unknown>) => unknown, what: string) => {
-    const list = values[property];
-    if (!Array.isArray(list)) {
-      return;
-    }
-    const seen = new Set<string>();
-    for (const item of list) {
-      if (!isPlainObject(item) || typeof keyOf(item) !== 'string' || keyOf(item) === '') {
-        continue;
-      }
-      const key = String(keyOf(item));
-      if (seen.has(key)) {
-        problems.push({ property, problem: `${what} "${key}" is listed more than once; the last entry is used.`, severity: 'warning' });
-      }
-      seen.add(key);
-    }
-  };
-  for (const property of ['env_vars', 'kubernetes_secrets']) {
-    const list = Array.isArray(values[property]) ? (values[property] as unknown[]) : [];
-    list.forEach((item, index) => {
-      const name = isPlainObject(item) && typeof item.env_var === 'string' ? item.env_var.trim() : '';
-      const reason = name ? reservedNodeEnvName(name) : null;
-      if (reason) {
-        problems.push({
-          property,
-          code: 'reserved-env-var',
-          problem: `entry ${index + 1}, environment variable "${name}": ${reason}; use another name.`
-        });
-      }
-    });
+  for (const property of ENV_LIST_PROPERTIES) {
+    checkReservedEnvNames(property, listOf(values, property), problems);
   }
-  const where: Record<string, string> = {
-    dependencies: "dependencies are files or globs relative to the node's file, in its directory or below",
-    outputs: "outputs are files or globs relative to the node's working directory"
-  };
-  for (const property of ['dependencies', 'outputs']) {
-    const list = Array.isArray(values[property]) ? (values[property] as unknown[]) : [];
-    list.forEach((item, index) => {
-      const reason = typeof item === 'string' ? checkRelativePattern(item) : null;
-      if (reason) {
-        problems.push({
-          property,
-          code: property === 'outputs' ? 'invalid-output' : 'invalid-dependency',
-          problem: `entry ${index + 1} (${JSON.stringify(item)}) ${reason}; ${where[property]}, e.g. data/*.csv.`
-        });
-      }
-    });
+  for (const property of PATTERN_LIST_PROPERTIES) {
+    checkRelativePatterns(property, listOf(values, property), problems);
   }
-  duplicates('env_vars', item => item.env_var, 'environment variable');
-  duplicates('kubernetes_secrets', item => item.env_var, 'environment variable');
-  duplicates('mounted_volumes', item => (typeof item.path === 'string' && item.path.trim() ? normalizeMountPath(item.path) : ''), 'mount path');
-  for (const item of Array.isArray(values.mounted_volumes) ? values.mounted_volumes : []) {
+  checkRepeatedKeys('env_vars', listOf(values, 'env_vars'), envVarOf, 'environment variable', problems);
+  checkRepeatedKeys('kubernetes_secrets', listOf(values, 'kubernetes_secrets'), envVarOf, 'environment variable', problems);
+  checkRepeatedKeys('mounted_volumes', listOf(values, 'mounted_volumes'), mountPathOf, 'mount path', problems);
+  checkRelativeMountPaths(listOf(values, 'mounted_volumes'), problems);
+  for (const property of KEYED_LIST_PROPERTIES) {
+    const list = listOf(values, property);
+    checkRepeatedKeys(property, list, keyOf, 'key', problems);
+    checkQualifiedKeys(property, list, problems);
+  }
+  checkTolerations(listOf(values, 'kubernetes_tolerations'), problems);
+}
+
+function checkReservedEnvNames(property: string, list: readonly unknown[], problems: IPropertyProblem[]): void {
+  for (let index = 0; index < list.length; index++) {
+    const item = list[index];
+    const name = isPlainObject(item) && typeof item.env_var === 'string' ? item.env_var.trim() : '';
+    const reason = name ? reservedNodeEnvName(name) : null;
+    if (reason) {
+      problems.push({
+        property,
+        code: 'reserved-env-var',
+        problem: `entry ${index + 1}, environment variable "${name}": ${reason}; use another name.`
+      });
+    }
+  }
+}
+
+function checkRelativePatterns(property: string, list: readonly unknown[], problems: IPropertyProblem[]): void {
+  for (let index = 0; index < list.length; index++) {
+    const item = list[index];
+    const reason = typeof item === 'string' ? checkRelativePattern(item) : null;
+    if (reason) {
+      problems.push({
+        property,
+        code: property === 'outputs' ? 'invalid-output' : 'invalid-dependency',
+        problem: `entry ${index + 1} (${JSON.stringify(item)}) ${reason}; ${PATTERN_WHERE[property]}, e.g. data/*.csv.`
+      });
+    }
+  }
+}
+
+/** A warning for each entry whose key an earlier entry already has (a Set only for lists of two or more). */
+function checkRepeatedKeys(
+  property: string,
+  list: readonly unknown[],
+  keyOfItem: (item: Record<string, unknown>) => unknown,
+  what: string,
+  problems: IPropertyProblem[]
+): void {
+  if (list.length < 2) {
+    return;
+  }
+  const seen = new Set<string>();
+  for (const item of list) {
+    if (!isPlainObject(item) || typeof keyOfItem(item) !== 'string' || keyOfItem(item) === '') {
+      continue;
+    }
+    const key = String(keyOfItem(item));
+    if (seen.has(key)) {
+      problems.push({ property, problem: `${what} "${key}" is listed more than once; the last entry is used.`, severity: 'warning' });
+    }
+    seen.add(key);
+  }
+}
+
+function checkRelativeMountPaths(list: readonly unknown[], problems: IPropertyProblem[]): void {
+  for (const item of list) {
     if (isPlainObject(item) && typeof item.path === 'string' && item.path.trim() !== '' && !item.path.trim().startsWith('/')) {
       problems.push({
         property: 'mounted_volumes',
@@ -155,18 +195,21 @@ function checkPropertyRules(values: Record<string, unknown>): IPropertyProblem[]
       });
     }
   }
-  for (const property of ['kubernetes_pod_labels', 'kubernetes_pod_annotations', 'node_selector']) {
-    duplicates(property, item => item.key, 'key');
-    for (const item of Array.isArray(values[property]) ? (values[property] as unknown[]) : []) {
-      if (isPlainObject(item) && typeof item.key === 'string' && item.key !== '') {
-        const reason = checkQualifiedName(item.key);
-        if (reason && !/^a key is/.test(reason)) {
-          problems.push({ property, problem: `key "${item.key}": ${reason}.` });
-        }
+}
+
+function checkQualifiedKeys(property: string, list: readonly unknown[], problems: IPropertyProblem[]): void {
+  for (const item of list) {
+    if (isPlainObject(item) && typeof item.key === 'string' && item.key !== '') {
+      const reason = checkQualifiedName(item.key);
+      if (reason && !/^a key is/.test(reason)) {
+        problems.push({ property, problem: `key "${item.key}": ${reason}.` });
       }
     }
   }
-  for (const item of Array.isArray(values.kubernetes_tolerations) ? values.kubernetes_tolerations : []) {
+}
+
+function checkTolerations(list: readonly unknown[], problems: IPropertyProblem[]): void {
+  for (const item of list) {
     if (!isPlainObject(item)) {
       continue;
     }
@@ -181,7 +224,6 @@ function checkPropertyRules(values: Record<string, unknown>): IPropertyProblem[]
       });
     }
   }
-  return problems;
 }
 
 const VALUE_TYPES: Record<string, (value: unknown) => boolean> = {
@@ -253,71 +295,91 @@ function describeKinds(): string {
   return Object.values(NODE_OPS).join(', ');
 }
 
-function checkGenericNode(
-  node: INode,
-  resolved: Record<string, unknown>,
-  parameterNames: Set<string>,
-  options: IValidateOptions,
-  extra: Partial<IDiagnostic>
-): IDiagnostic[] {
-  const out: IDiagnostic[] = [];
-  const add = (severity: Severity, code: string, property: string | undefined, problem: string) =>
-    out.push(nodeDiagnostic(node, severity, code, property, problem, extra));
+/** What every node's checks share within one validation. */
+interface INodeChecks {
+  diagnostics: IDiagnostic[];
+  parameterNames: Set<string>;
+  options: IValidateOptions;
+  /** Scratch list for checkPropertyRules, emptied for each node. */
+  problems: IPropertyProblem[];
+}
+
+/** Adds the problems of a runnable node to checks.diagnostics. */
+function checkGenericNode(node: INode, resolved: Record<string, unknown>, checks: INodeChecks, extra: Partial<IDiagnostic>): void {
+  const { diagnostics, options } = checks;
   const kind = getNodeKind(node)!;
-  const raw = isPlainObject(node.app_data) && isPlainObject(node.app_data.component_parameters)
-    ? node.app_data.component_parameters.filename
-    : undefined;
+  const own = getNodeParameters(node);
   const filename = getNodeFilename(node);
   if (filename === undefined) {
+    const raw = own.filename;
     if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) {
-      add('error', 'missing-filename', 'filename', 'no file is selected.');
+      diagnostics.push(nodeDiagnostic(node, 'error', 'missing-filename', 'filename', 'no file is selected.', extra));
     }
   } else {
-    if (isAbsolute(filename)) {
-      add('error', 'absolute-path', 'filename', `"${filename}" must be a path relative to the pipeline file.`);
-    }
-    // Elyra's bootstrapper (elyra/kfp/bootstrapper.py, FileOpBase.get_instance; the same in
-    // elyra/airflow) picks notebook / Python / R by the file's extension, whatever the op
-    // says, and so does our IR: a mismatch runs fine and is only worth a warning.
-    const fileKind = kindForFile(filename);
-    if (fileKind === null) {
-      add(
-        'error',
-        'unsupported-file-type',
-        'filename',
-        `"${filename}" cannot run: only notebooks (.ipynb), Python scripts (.py) and R scripts (.r) can.`
-      );
-    } else if (fileKind !== kind) {
-      add(
-        'warning',
-        'file-kind-mismatch',
-        'filename',
-        `"${filename}" is ${Private.FILE_TEXT[fileKind]}, but the node is ${Private.NODE_TEXT[kind]}; it runs as ${Private.FILE_TEXT[fileKind]} (chosen by the extension, as Elyra does).`
-      );
-    }
+    checkFilename(node, kind, filename, diagnostics, extra);
   }
   const image = resolved.runtime_image;
   if (image === undefined || image === null || (typeof image === 'string' && image.trim() === '')) {
-    add(
-      options.requireRuntimeImage ? 'error' : 'warning',
-      'missing-image',
-      'runtime_image',
-      options.requireRuntimeImage
-        ? 'no runtime image is set (on the node or as a pipeline default).'
-        : "no runtime image is set; the runtime configuration's default image will be used."
+    diagnostics.push(
+      nodeDiagnostic(
+        node,
+        options.requireRuntimeImage ? 'error' : 'warning',
+        'missing-image',
+        'runtime_image',
+        options.requireRuntimeImage
+          ? 'no runtime image is set (on the node or as a pipeline default).'
+          : "no runtime image is set; the runtime configuration's default image will be used.",
+        extra
+      )
     );
   }
-  const own = effectiveValues(isPlainObject(node.app_data) && isPlainObject(node.app_data.component_parameters) ? node.app_data.component_parameters : {});
-  for (const { property, problem, severity, code } of checkPropertyRules(own)) {
-    add(severity ?? 'error', code ?? codeFor(property), property, problem);
+  const problems = checks.problems;
+  problems.length = 0;
+  checkPropertyRules(effectiveValues(own), problems);
+  for (const { property, problem, severity, code } of problems) {
+    diagnostics.push(nodeDiagnostic(node, severity ?? 'error', code ?? codeFor(property), property, problem, extra));
   }
-  const used = Array.isArray(resolved.pipeline_parameters) ? resolved.pipeline_parameters : [];
+  const used = listOf(resolved, 'pipeline_parameters');
   for (const name of used) {
-    if (typeof name === 'string' && name !== '' && !parameterNames.has(name)) {
-      add('error', 'unknown-parameter', 'pipeline_parameters', `uses the pipeline parameter "${name}", which is not defined.`);
+    if (typeof name === 'string' && name !== '' && !checks.parameterNames.has(name)) {
+      diagnostics.push(
+        nodeDiagnostic(node, 'error', 'unknown-parameter', 'pipeline_parameters', `uses the pipeline parameter "${name}", which is not defined.`, extra)
+      );
     }
   }
-  return out;
+}
+
+function checkFilename(node: INode, kind: NodeKind, filename: string, diagnostics: IDiagnostic[], extra: Partial<IDiagnostic>): void {
+  if (isAbsolute(filename)) {
+    diagnostics.push(nodeDiagnostic(node, 'error', 'absolute-path', 'filename', `"${filename}" must be a path relative to the pipeline file.`, extra));
+  }
+  // Elyra's bootstrapper (elyra/kfp/bootstrapper.py, FileOpBase.get_instance; the same in
+  // elyra/airflow) picks notebook / Python / R by the file's extension, whatever the op
+  // says, and so does our IR: a mismatch runs fine and is only worth a warning.
+  const fileKind = kindForFile(filename);
+  if (fileKind === null) {
+    diagnostics.push(
+      nodeDiagnostic(
+        node,
+        'error',
+        'unsupported-file-type',
+        'filename',
+        `"${filename}" cannot run: only notebooks (.ipynb), Python scripts (.py) and R scripts (.r) can.`,
+        extra
+      )
+    );
+  } else if (fileKind !== kind) {
+    diagnostics.push(
+      nodeDiagnostic(
+        node,
+        'warning',
+        'file-kind-mismatch',
+        'filename',
+        `"${filename}" is ${Private.FILE_TEXT[fileKind]}, but the node is ${Private.NODE_TEXT[kind]}; it runs as ${Private.FILE_TEXT[fileKind]} (chosen by the extension, as Elyra does).`,
+        extra
+      )
+    );
+  }
 }
 
 /** All problems of a document; errors block compiling, warnings do not. */
@@ -326,11 +388,13 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
   if (shape.length) {
     return shape;
   }
-  const diagnostics: IDiagnostic[] = [...checkDocumentContent(doc)];
+  const diagnostics: IDiagnostic[] = checkDocumentContent(doc);
   const primary = getPrimaryPipeline(doc)!;
   const properties = isPlainObject(primary.app_data) && isPlainObject(primary.app_data.properties) ? primary.app_data.properties : {};
   const defaults = getPipelineDefaults(doc);
-  for (const { property, problem, severity, code } of checkPropertyRules(effectiveValues(defaults))) {
+  const problems: IPropertyProblem[] = [];
+  checkPropertyRules(effectiveValues(defaults), problems);
+  for (const { property, problem, severity, code } of problems) {
     diagnostics.push(pipelineDiagnostic(severity ?? 'error', code ?? codeFor(property), `pipeline_defaults.${property}`, problem));
   }
   const parameters = checkPipelineParameters(properties.pipeline_parameters);
@@ -350,6 +414,7 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
   if (flat.nodes.length === 0) {
     diagnostics.push({ severity: 'error', code: 'empty-pipeline', message: 'The pipeline has no nodes: add a notebook or script to run.' });
   }
+  const checks: INodeChecks = { diagnostics, parameterNames: parameters.names, options, problems };
   // The first node with each label; a list only for labels that repeat (a list per
   // node was 5000 arrays alive through the whole validation).
   const firstWithLabel = new Map<string, INode>();
@@ -385,9 +450,9 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
       );
       continue;
     }
-    const properties = resolveParameters(node, defaults);
-    effective?.set(node, properties);
-    diagnostics.push(...checkGenericNode(node, properties, parameters.names, options, extra));
+    const resolved = resolveParameters(node, defaults);
+    effective?.set(node, resolved);
+    checkGenericNode(node, resolved, checks, extra);
   }
   // In the order of each label's first node, as before.
   for (const label of repeated.size ? firstWithLabel.keys() : []) {
@@ -400,8 +465,23 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
       }
     }
   }
+  const cycles = findCycles(flat.nodes.map(node => node.id), flat.edges);
+  if (cycles.length) {
+    checkCycles(doc, flat, cycles, diagnostics, extraFor);
+  }
+  return diagnostics;
+}
+
+/** An error for each node in a cycle, naming the cycle's nodes and the links that close it. */
+function checkCycles(
+  doc: IPipelineFlowDocument,
+  flat: IFlatPipeline,
+  cycles: string[][],
+  diagnostics: IDiagnostic[],
+  extraFor: (node: INode) => Partial<IDiagnostic>
+): void {
   const byId = new Map(flat.nodes.map(node => [node.id, node]));
-  for (const cycle of findCycles(flat.nodes.map(node => node.id), flat.edges)) {
+  for (const cycle of cycles) {
     const members = new Set(cycle);
     const names = cycle.map(id => `"${getNodeLabel(byId.get(id)!) || id}"`).join(', ');
     for (const id of cycle) {
@@ -418,7 +498,6 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
       );
     }
   }
-  return diagnostics;
 }
 
 namespace Private {
