@@ -53,9 +53,18 @@ namespace Private {
   /** Everything a literal block cannot carry verbatim (controls other than tab/newline, line separators, BOM). */
   const NOT_LITERAL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]/;
 
-  /** Formatted strings, block and flow context; bounded so a long session cannot grow it forever. */
-  const blockCache = new Map<string, string>();
+  /**
+   * Formatted strings, bounded so a long session cannot grow them forever. Block context
+   * keeps them in the shape the emitter writes them, so a `key: value` line is three
+   * pieces (indentation, `key:`, ` value\n`) rather than five: keys with their colon,
+   * values with the space before and the line break after.
+   */
+  const keyCache = new Map<string, string>();
+  const tailCache = new Map<string, string>();
   const flowCache = new Map<string, string>();
+  /** Flow map keys as written first (`name: `) and after another entry (`, name: `). */
+  const flowKeyCache = new Map<string, string>();
+  const flowNextKeyCache = new Map<string, string>();
   const CACHE_LIMIT = 100000;
 
   function isPlainBlock(text: string): boolean {
@@ -69,18 +78,43 @@ namespace Private {
     );
   }
 
-  function string(text: string, inFlow: boolean): string {
-    const cache = inFlow ? flowCache : blockCache;
-    let formatted = cache.get(text);
-    if (formatted === undefined) {
-      const plain = isPlainBlock(text) && !(inFlow && FLOW_INDICATOR.test(text));
-      formatted = plain ? text : doubleQuoted(text);
-      if (cache.size >= CACHE_LIMIT) {
-        cache.clear();
-      }
-      cache.set(text, formatted);
+  function format(text: string, inFlow: boolean): string {
+    const plain = isPlainBlock(text) && !(inFlow && FLOW_INDICATOR.test(text));
+    return plain ? text : doubleQuoted(text);
+  }
+
+  function remember(cache: Map<string, string>, text: string, formatted: string): string {
+    if (cache.size >= CACHE_LIMIT) {
+      cache.clear();
     }
+    cache.set(text, formatted);
     return formatted;
+  }
+
+  function string(text: string, inFlow: boolean): string {
+    if (!inFlow) {
+      return format(text, false);
+    }
+    return flowCache.get(text) ?? remember(flowCache, text, format(text, true));
+  }
+
+  /** A block map key with its colon (`name:`). */
+  export function keyText(key: string): string {
+    return keyCache.get(key) ?? remember(keyCache, key, format(key, false) + ':');
+  }
+
+  /** A flow map key with its colon and space, and the comma before it unless `first`. */
+  export function flowKeyText(key: string, first: boolean): string {
+    const cache = first ? flowKeyCache : flowNextKeyCache;
+    return cache.get(key) ?? remember(cache, key, (first ? '' : ', ') + string(key, true) + ': ');
+  }
+
+  /** A block scalar as the rest of its line (` value\n`). */
+  export function tailText(value: unknown): string {
+    if (typeof value !== 'string') {
+      return ' ' + scalar(value, false) + '\n';
+    }
+    return tailCache.get(value) ?? remember(tailCache, value, ' ' + format(value, false) + '\n');
   }
 
   export function doubleQuoted(text: string): string {
@@ -204,49 +238,36 @@ namespace Private {
 
   /**
    * The text is written as pieces (mostly strings that already exist: keys, cached
-   * scalars, indentation) into a fixed array, joined every PIECES pieces, and those
-   * joins are joined into chunks of at least CHUNK characters. Concatenating with `+`
-   * instead made a cons string per piece (and intermediate ones per line): 6.7 KB of
-   * garbage per task for 0.8 KB of output. Chunks of at least 256 KiB are allocated in
-   * V8's large-object space, which young-generation GCs never copy, so the finished part
-   * of a large document is not copied and promoted by every scavenge while it grows.
-   * (8192 pieces: larger arrays made `join` markedly slower.)
+   * scalars, indentation) into one reused array, joined every PIECES pieces into a flat
+   * chunk; the chunks are joined at the end. Concatenating with `+` instead made a cons
+   * string per piece (and intermediate ones per line): 6.7 KB of garbage per task for
+   * 0.8 KB of output, and a rope that every young-generation GC had to copy. `join` costs
+   * about the same per piece as `+`, so fewer pieces per line is what makes it faster.
+   * (8192: with larger arrays `join` was slower and allocated more.)
    */
   const PIECES = 8192;
-  const CHUNK = 1 << 18;
   let pieces: string[] = [];
   let count = 0;
-  /** Joined pieces not yet gathered into a chunk, and their length. */
-  let pending: string[] = [];
-  let pendingLength = 0;
   let chunks: string[] = [];
-  /** Inline text of frozen (shared, immutable) objects, per document set: `envFrom` of every task. */
+  /**
+   * Text of frozen (shared, immutable) objects written inline, per call: the `envFrom`
+   * of every step. As the rest of a line (` [...]\n`) and within one (`[...]`).
+   */
+  let frozenLine = new Map<object, string>();
   let frozenInline = new Map<object, string>();
 
   function put(text: string): void {
     pieces[count++] = text;
     if (count === PIECES) {
-      joinPieces();
-    }
-  }
-
-  function joinPieces(): void {
-    const joined = pieces.join('');
-    count = 0;
-    pending.push(joined);
-    pendingLength += joined.length;
-    if (pendingLength >= CHUNK) {
-      chunks.push(pending.join(''));
-      pending = [];
-      pendingLength = 0;
+      chunks.push(pieces.join(''));
+      count = 0;
     }
   }
 
   /** Everything written so far as one string. */
   function finish(): string {
     pieces.length = count;
-    pending.push(pieces.join(''));
-    chunks.push(pending.length === 1 ? pending[0] : pending.join(''));
+    chunks.push(pieces.join(''));
     return chunks.length === 1 ? chunks[0] : chunks.join('');
   }
 
@@ -277,67 +298,65 @@ namespace Private {
     return scalar(value, true);
   }
 
-  /** Writes `value` in flow style (`[a, b]`, `{name: A, value: x}`). */
-  function inline(value: unknown): void {
+  /**
+   * Writes `value` in flow style (`[a, b]`, `{name: A, value: x}`); as the rest of a
+   * line (` [a, b]\n`) when `line`, with the space and line break in its first and last
+   * piece.
+   */
+  function inline(value: unknown, line: boolean): void {
     if (typeof value !== 'object' || value === null) {
+      if (line) {
+        put(' ');
+      }
       put(typeof value === 'string' && value.includes('\n') ? doubleQuoted(value) : scalar(value, true));
+      if (line) {
+        put('\n');
+      }
       return;
     }
     if (Object.isFrozen(value)) {
-      // Shared by every task (see steps.ts): format it once per document set.
-      let text = frozenInline.get(value);
+      // Shared by every task (see steps.ts): format it once per call.
+      const memo = line ? frozenLine : frozenInline;
+      let text = memo.get(value);
       if (text === undefined) {
-        text = inlineText(value);
-        frozenInline.set(value, text);
+        text = line ? ' ' + inlineText(value) + '\n' : inlineText(value);
+        memo.set(value, text);
       }
       put(text);
       return;
     }
     if (Array.isArray(value)) {
-      put('[');
+      put(line ? ' [' : '[');
       for (let i = 0; i < value.length; i++) {
         if (i) {
           put(', ');
         }
-        inline(value[i]);
+        inline(value[i], false);
       }
-      put(']');
+      put(line ? ']\n' : ']');
       return;
     }
-    put('{');
+    put(line ? ' {' : '{');
     let first = true;
     for (const key in value) {
       const item = (value as Record<string, unknown>)[key];
       if (item !== undefined) {
-        if (!first) {
-          put(', ');
-        }
-        put(scalar(key, true));
-        put(': ');
-        inline(item);
+        put(flowKeyText(key, first));
+        inline(item, false);
         first = false;
       }
     }
-    put('}');
+    put(line ? '}\n' : '}');
   }
 
   /**
-   * Writes `item` as the rest of a line whose start (`lead`: indentation, a key or a dash)
-   * is written already; `spaced` is what follows the lead before an inline value (`': '`
-   * or a dash and space: then `lead` is not written) and `bare` before a nested block.
+   * Writes `item` as the rest of a line whose start (indentation and `key:`, or a dash)
+   * is written already.
    */
-  function value(
-    item: unknown,
-    indent: number,
-    spaced: string,
-    bare: string,
-    inlineItem: boolean,
-    key?: string
-  ): void {
+  function value(item: unknown, indent: number, inlineItem: boolean, key?: string): void {
     if (typeof item === 'string' && item.includes('\n')) {
       const block = literal(item);
       if (block) {
-        put(bare);
         put(LITERAL_HEADER[block.header]);
         const inner = spaces(indent + 2);
         for (const line of block.lines) {
@@ -351,16 +370,13 @@ namespace Private {
       }
     }
     if (inlineItem || isInline(item) || (key !== undefined && style.flow?.has(key))) {
-      put(spaced);
       if (typeof item === 'object' && item !== null) {
-        inline(item);
+        inline(item, true);
       } else {
-        put(scalar(item, false));
+        put(tailText(item));
       }
-      put('\n');
       return;
     }
-    put(bare);
     put('\n');
     if (Array.isArray(item)) {
       // kubectl layout: a sequence under a key is not indented further.
@@ -377,8 +393,8 @@ namespace Private {
       const item = object[key];
       if (item !== undefined) {
         put(lead);
-        put(scalar(key, false));
-        value(item, indent, ': ', ':', false, key);
+        put(keyText(key));
+        value(item, indent, false, key);
         lead = spaces(indent);
       }
     }
@@ -397,7 +413,8 @@ namespace Private {
         put('\n');
         sequence(item, indent + 2);
       } else {
-        value(item, indent, dashSpace(indent), dash(indent), inlineItems);
+        put(dash(indent));
+        value(item, indent, inlineItems);
       }
     }
   }
@@ -408,7 +425,7 @@ namespace Private {
     } else if (Array.isArray(item) && !isInline(item)) {
       sequence(item, 0);
     } else {
-      inline(item);
+      inline(item, false);
       put('\n');
     }
   }
@@ -427,9 +444,8 @@ namespace Private {
     } finally {
       pieces = [];
       count = 0;
-      pending = [];
-      pendingLength = 0;
       chunks = [];
+      frozenLine = new Map();
       frozenInline = new Map();
       style = BLOCK;
     }
