@@ -47,9 +47,9 @@ export function withInputsFrom(nodes: Omit<IRNode, 'inputsFrom'>[]): IRNode[] {
       Object.defineProperty(node, 'inputsFrom', { value: lists[i], writable: true, enumerable: true, configurable: true });
     });
   };
-  for (const node of result) {
-    pending.set(node, computeAll);
-    Object.defineProperty(node, 'inputsFrom', INPUTS_FROM);
+  for (let i = 0; i < result.length; i++) {
+    pending.set(result[i], computeAll);
+    Object.defineProperty(result[i], 'inputsFrom', INPUTS_FROM);
   }
   return result;
 }

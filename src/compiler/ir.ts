@@ -81,7 +81,8 @@ export function buildIR(
     parameters,
     problems: new Private.NodeProblems(diagnostics, flat.pipelineOf, doc.primary_pipeline),
     // Where node file names start (resolveNodeFile's base for every node).
-    pipelineDir: resolveNodeFile(options.pipelinePath, '.').path ?? ''
+    pipelineDir: resolveNodeFile(options.pipelinePath, '.').path ?? '',
+    lastBaseDir: ''
   };
   const built: Omit<IRNode, 'inputsFrom'>[] = new Array(order.length);
   /** Per node index: its save step passes outputs on (it declares outputs or received some). */
@@ -165,19 +166,28 @@ namespace Private {
     return list;
   }
 
+  /**
+   * Whether a list property has items. Most nodes' lists are empty: the functions below
+   * return NONE for them before anything (an iterator, a filtered copy) is allocated.
+   */
+  function hasItems(value: unknown): value is unknown[] {
+    return Array.isArray(value) && value.length > 0;
+  }
+
   /** The object items of a list property. */
   function list(value: unknown): Record<string, unknown>[] {
-    return Array.isArray(value) && value.length ? value.filter(isRecord) : NONE;
+    return hasItems(value) ? value.filter(isRecord) : NONE;
   }
 
   /** The non-blank strings of a list property, trimmed; NONE when there are none. */
   function strings(value: unknown): string[] {
+    if (!hasItems(value)) {
+      return NONE;
+    }
     let result: string[] = NONE;
-    if (Array.isArray(value)) {
-      for (const item of value) {
-        if (typeof item === 'string' && item.trim() !== '') {
-          result = append(result, item.trim());
-        }
+    for (const item of value) {
+      if (typeof item === 'string' && item.trim() !== '') {
+        result = append(result, item.trim());
       }
     }
     return result;
@@ -199,7 +209,8 @@ namespace Private {
   export function graph(flat: IFlatPipeline): IGraph {
     const nodes: INode[] = [];
     const indexOf = new Map<string, number>();
-    for (const node of flat.nodes) {
+    for (let k = 0; k < flat.nodes.length; k++) {
+      const node = flat.nodes[k];
       if (getNodeKind(node) === null) {
         continue;
       }
@@ -227,9 +238,9 @@ namespace Private {
     let sources = new Int32Array(flat.edges.length);
     let targets = new Int32Array(flat.edges.length);
     let count = 0;
-    for (const { source, target } of flat.edges) {
-      const from = indexOf.get(source);
-      const to = indexOf.get(target);
+    for (let e = 0; e < flat.edges.length; e++) {
+      const from = indexOf.get(flat.edges[e].source);
+      const to = indexOf.get(flat.edges[e].target);
       if (from !== undefined && to !== undefined) {
         sources[count] = from;
         targets[count++] = to;
@@ -336,6 +347,8 @@ namespace Private {
     problems: NodeProblems;
     /** The pipeline file's directory, root-relative: where node file names start. */
     pipelineDir: string;
+    /** The last node's baseDir (see baseDirOf). */
+    lastBaseDir: string;
   }
 
   /** Reports problems of the node being built (`node`, `label`), naming it. */
@@ -506,12 +519,26 @@ namespace Private {
     return resolved.path ?? '';
   }
 
+  /** dirname(file), the previous node's string when it is the same (one string per folder, not per node). */
+  function baseDirOf(context: IContext, file: string): string {
+    const slash = file.lastIndexOf('/');
+    const previous = context.lastBaseDir;
+    if (slash > 0 && slash === previous.length && file.startsWith(previous)) {
+      return previous;
+    }
+    context.lastBaseDir = dirname(file);
+    return context.lastBaseDir;
+  }
+
   /**
    * The dependency (relative to `baseDir`) or output (`baseDir` null) entries the model's
    * validation accepts, trimmed. Absolute paths, '..' and line breaks are reported there;
    * the join guards against escaping the root all the same.
    */
   function patterns(value: unknown, baseDir: string | null): string[] {
+    if (!hasItems(value)) {
+      return NONE;
+    }
     let result: string[] = NONE;
     for (const pattern of strings(value)) {
       if (checkRelativePattern(pattern) === null && (baseDir === null || joinRelative(baseDir, pattern) !== null)) {
@@ -522,6 +549,9 @@ namespace Private {
   }
 
   function env(problems: NodeProblems, value: unknown, nodeParameters: string[]): IRNode['env'] {
+    if (!hasItems(value)) {
+      return NONE;
+    }
     let result: IRNode['env'] = NONE;
     for (const item of list(value)) {
       const name = text(item.env_var);
@@ -537,6 +567,9 @@ namespace Private {
   }
 
   function secrets(problems: NodeProblems, value: unknown, nodeParameters: string[]): IRNode['secrets'] {
+    if (!hasItems(value)) {
+      return NONE;
+    }
     let result: IRNode['secrets'] = NONE;
     for (const item of list(value)) {
       const secret = { env_var: text(item.env_var), name: text(item.name), key: text(item.key) };
@@ -549,7 +582,7 @@ namespace Private {
   }
 
   function volumes(problems: NodeProblems, value: unknown): IRNode['volumes'] {
-    if (!Array.isArray(value) || !value.length) {
+    if (!hasItems(value)) {
       return NONE;
     }
     const result = list(value)
@@ -614,6 +647,9 @@ namespace Private {
 
   /** Keys and label values are checked by the model's validation; skip what it rejects. */
   function keyValues(value: unknown, labelValues: boolean): IKeyValue[] {
+    if (!hasItems(value)) {
+      return NONE;
+    }
     let result: IKeyValue[] = NONE;
     for (const item of list(value)) {
       const key = text(item.key);
@@ -628,6 +664,9 @@ namespace Private {
   const TOLERATION_KEYS = ['key', 'operator', 'value', 'effect'] as const;
 
   function tolerations(value: unknown): IRNode['tolerations'] {
+    if (!hasItems(value)) {
+      return NONE;
+    }
     let result: IRNode['tolerations'] = NONE;
     for (const item of list(value)) {
       const toleration: IRNode['tolerations'][number] = {};
@@ -693,7 +732,7 @@ namespace Private {
   ): Omit<IRNode, 'inputsFrom'> {
     const { options, problems } = context;
     const file = nodeFile(context, filename);
-    const baseDir = dirname(file);
+    const baseDir = baseDirOf(context, file);
     const dependencies = patterns(props.dependencies, baseDir);
     const outputs = patterns(props.outputs, null);
 

@@ -6,20 +6,21 @@
 
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** One shared RegExp (not global: exec keeps no state), not a new one per call. */
+const TEKTON_REFERENCE = /\$\(\s*[A-Za-z_][A-Za-z0-9_-]*\s*[.[][^)]*\)?/;
 
 /** Label and annotation keys, extended resource names: `[prefix/]name`. */
 export function isQualifiedName(key: string): boolean {
-  const parts = key.split('/');
-  if (parts.length > 2) {
+  const slash = key.indexOf('/');
+  if (slash !== -1 && key.indexOf('/', slash + 1) !== -1) {
     return false;
   }
-  const name = parts[parts.length - 1];
+  const name = slash === -1 ? key : key.slice(slash + 1);
   if (name.length > 63 || !QUALIFIED_NAME_PART.test(name)) {
     return false;
   }
-  if (parts.length === 2) {
-    const prefix = parts[0];
-    return prefix.length > 0 && prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix);
+  if (slash !== -1) {
+    return slash > 0 && slash <= 253 && DNS_SUBDOMAIN.test(key.slice(0, slash));
   }
   return true;
 }
@@ -41,6 +42,6 @@ export function isObjectName(name: string): boolean {
  * containing one cannot be passed through unchanged.
  */
 export function findTektonReference(value: string): string | null {
-  const match = /\$\(\s*[A-Za-z_][A-Za-z0-9_-]*\s*[.[][^)]*\)?/.exec(value);
+  const match = TEKTON_REFERENCE.exec(value);
   return match ? match[0] : null;
 }

@@ -53,8 +53,8 @@ export function transliterate(text: string): string {
 export function toDns1123Label(text: string, maxLength = DNS1123_LABEL_MAX): string {
   // ASCII (nearly every label) transliterates to itself: skip the per-character pass.
   const ascii = (Private.isAscii(text) ? text : transliterate(text)).toLowerCase();
-  const dashed = ascii.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  return dashed.slice(0, maxLength).replace(/-+$/, '');
+  const dashed = ascii.replace(Private.NON_ALPHANUMERIC_RUNS, '-').replace(Private.OUTER_DASHES, '');
+  return dashed.slice(0, maxLength).replace(Private.TRAILING_DASHES, '');
 }
 
 /** The file name without directories and extension: the fallback for an empty label. */
@@ -104,7 +104,7 @@ export function assignUniqueNames(
     let name = base;
     for (let n = 2; taken.has(name); n++) {
       const suffix = `-${n}`;
-      name = base.slice(0, maxLength - suffix.length).replace(/-+$/, '') + suffix;
+      name = base.slice(0, maxLength - suffix.length).replace(Private.TRAILING_DASHES, '') + suffix;
     }
     taken.add(name);
     names[i] = name;
@@ -122,7 +122,7 @@ export function childName(parent: string, suffix: string): string {
     return whole;
   }
   const hash = stableHash(whole);
-  const head = whole.slice(0, DNS1123_LABEL_MAX - hash.length - 1).replace(/-+$/, '');
+  const head = whole.slice(0, DNS1123_LABEL_MAX - hash.length - 1).replace(Private.TRAILING_DASHES, '');
   return `${head}-${hash}`;
 }
 
@@ -138,6 +138,11 @@ export function stableHash(text: string): string {
 
 namespace Private {
   export const COMBINING_MARK = /\p{M}/u;
+  // Shared, not literals in the functions: a literal is a new RegExp object per call.
+  // (replace resets a global RegExp's lastIndex; the others have none.)
+  export const NON_ALPHANUMERIC_RUNS = /[^a-z0-9]+/g;
+  export const OUTER_DASHES = /^-+|-+$/g;
+  export const TRAILING_DASHES = /-+$/;
 
   export function isAscii(text: string): boolean {
     for (let i = 0; i < text.length; i++) {
