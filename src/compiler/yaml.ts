@@ -255,6 +255,8 @@ namespace Private {
    */
   let frozenLine = new Map<object, string>();
   let frozenInline = new Map<object, string>();
+  /** Block text of frozen maps, per call, by object and place (the start of its first line). */
+  let frozenBlocks = new Map<object, Map<string, string>>();
 
   function put(text: string): void {
     pieces[count++] = text;
@@ -388,6 +390,25 @@ namespace Private {
 
   /** A map's entries, keys at `indent`; the first line starts with `first`. */
   function map(object: Record<string, unknown>, indent: number, first: string): void {
+    if (Object.isFrozen(object)) {
+      // Shared by many tasks (a step template): write it once per call and place. (The
+      // first line's start, spaces or spaces and a dash, is as wide as the indentation.)
+      let byPlace = frozenBlocks.get(object);
+      let text = byPlace?.get(first);
+      if (text === undefined) {
+        text = captured(() => entries(object, indent, first));
+        if (!byPlace) {
+          frozenBlocks.set(object, (byPlace = new Map()));
+        }
+        byPlace.set(first, text);
+      }
+      put(text);
+      return;
+    }
+    entries(object, indent, first);
+  }
+
+  function entries(object: Record<string, unknown>, indent: number, first: string): void {
     let lead = first;
     for (const key in object) {
       const item = object[key];
@@ -397,6 +418,20 @@ namespace Private {
         value(item, indent, false, key);
         lead = spaces(indent);
       }
+    }
+  }
+
+  /** What `write` writes, as a string of its own. */
+  function captured(write: () => void): string {
+    const outer = { pieces, count, chunks };
+    pieces = [];
+    count = 0;
+    chunks = [];
+    try {
+      write();
+      return finish();
+    } finally {
+      ({ pieces, count, chunks } = outer);
     }
   }
 
@@ -447,6 +482,7 @@ namespace Private {
       chunks = [];
       frozenLine = new Map();
       frozenInline = new Map();
+      frozenBlocks = new Map();
       style = BLOCK;
     }
   }
