@@ -216,11 +216,16 @@ export function buildSteps(
       runEnv.push({ name, value: `$(params.${name})` });
     }
   }
-  for (const e of node.env) {
-    runEnv.push(literal(e.name, e.value));
+  // Most nodes have neither: the IR's one shared (frozen) empty list is not iterated.
+  if (node.env.length) {
+    for (const e of node.env) {
+      runEnv.push(literal(e.name, e.value));
+    }
   }
-  for (const s of node.secrets) {
-    runEnv.push({ name: s.env_var, valueFrom: { secretKeyRef: { name: s.name, key: s.key } } });
+  if (node.secrets.length) {
+    for (const s of node.secrets) {
+      runEnv.push({ name: s.env_var, valueFrom: { secretKeyRef: { name: s.name, key: s.key } } });
+    }
   }
 
   const saveEnv: EnvVar[] = [];
