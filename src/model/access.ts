@@ -43,6 +43,25 @@ export function getNodes(pipeline: IPipeline | null | undefined): INode[] {
   return pipeline.nodes.filter(node => isPlainObject(node));
 }
 
+/**
+ * getNodes without a copy when there is nothing to skip (validation reads the nodes of
+ * every pipeline several times): the pipeline's own list, not to be changed.
+ */
+export function readNodes(pipeline: IPipeline | null | undefined): readonly INode[] {
+  if (!pipeline || !Array.isArray(pipeline.nodes)) {
+    return NO_NODES;
+  }
+  const nodes: unknown[] = pipeline.nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    if (!isPlainObject(nodes[i])) {
+      return getNodes(pipeline);
+    }
+  }
+  return pipeline.nodes;
+}
+
+const NO_NODES: readonly INode[] = Object.freeze([]);
+
 /** Finds a node in any pipeline of the document. */
 export function findNode(
   doc: IPipelineFlowDocument,

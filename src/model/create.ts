@@ -51,19 +51,38 @@ const NODE_UI: Record<NodeKind, { image: string; description: string }> = {
   r: { image: '/static/elyra/r-logo.svg', description: 'Run R script' }
 };
 
-/** The node kind a file name suggests (.ipynb, .py, .r), or null. */
+/** The node kind a file name suggests (.ipynb, .py, .r, in any case), or null. */
 export function kindForFile(filename: string): NodeKind | null {
-  const lower = filename.toLowerCase();
-  if (lower.endsWith('.ipynb')) {
+  // Compared in place: validation asks this for every node, and a lower-case copy of
+  // each file name was garbage.
+  if (endsWithIgnoringCase(filename, '.ipynb')) {
     return 'notebook';
   }
-  if (lower.endsWith('.py')) {
+  if (endsWithIgnoringCase(filename, '.py')) {
     return 'python';
   }
-  if (lower.endsWith('.r')) {
+  if (endsWithIgnoringCase(filename, '.r')) {
     return 'r';
   }
   return null;
+}
+
+/** Whether `text` ends with `suffix` (lower-case ASCII) up to ASCII letter case, as toLowerCase().endsWith() would say. */
+function endsWithIgnoringCase(text: string, suffix: string): boolean {
+  const offset = text.length - suffix.length;
+  if (offset < 0) {
+    return false;
+  }
+  for (let i = 0; i < suffix.length; i++) {
+    let code = text.charCodeAt(offset + i);
+    if (code >= 65 && code <= 90) {
+      code += 32;
+    }
+    if (code !== suffix.charCodeAt(i)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function port(id: 'inPort' | 'outPort'): IPort {

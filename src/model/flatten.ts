@@ -5,7 +5,7 @@
  * names its entry binding node in `subflow_node_ref`, an output port its exit binding
  * node; Elyra's older files rely on port ids "<innerNodeId>_inPort/_outPort" instead).
  */
-import { getNodes, getPipeline } from './access';
+import { getPipeline, readNodes } from './access';
 import { nodeDiagnostic } from './diagnostics';
 import { isPlainObject } from './json';
 import type { IDiagnostic, ILink, INode, IPipeline, IPipelineFlowDocument, IPort } from './types';
@@ -102,8 +102,9 @@ export function flattenPipeline(doc: IPipelineFlowDocument): IFlatPipeline {
     let map = index.get(pipeline.id);
     if (!map) {
       map = new Map();
-      for (const node of getNodes(pipeline)) {
-        map.set(node.id, node);
+      const nodes = readNodes(pipeline);
+      for (let i = 0; i < nodes.length; i++) {
+        map.set(nodes[i].id, nodes[i]);
       }
       index.set(pipeline.id, map);
     }
@@ -121,7 +122,9 @@ export function flattenPipeline(doc: IPipelineFlowDocument): IFlatPipeline {
     return { nodes, edges: [], pipelineOf, diagnostics };
   }
   const visit = (pipeline: IPipeline, path: string[]) => {
-    for (const node of getNodes(pipeline)) {
+    const pipelineNodes = readNodes(pipeline);
+    for (let i = 0; i < pipelineNodes.length; i++) {
+      const node = pipelineNodes[i];
       if (node.type === 'super_node') {
         const sub = subflowOf(node);
         if (!sub) {
@@ -220,24 +223,31 @@ export function flattenPipeline(doc: IPipelineFlowDocument): IFlatPipeline {
   const idsAreUnique = pipelineOf.size === nodes.length;
   const seen = idsAreUnique ? null : new Set<string>();
   const targetSources = new TargetSources(edges);
-  for (const node of nodes) {
+  // Indexed loops: these run for every link, and for-of allocates an iterator each.
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n];
     const pipeline = getPipeline(doc, pipelineOf.get(node.id))!;
     const inputs = node.inputs;
     if (!Array.isArray(inputs)) {
       continue;
     }
     targetSources.startTarget();
-    for (const port of inputs) {
+    for (let i = 0; i < inputs.length; i++) {
+      const port = inputs[i];
       if (!isPlainObject(port) || !Array.isArray(port.links)) {
         continue;
       }
-      for (const link of port.links) {
+      for (let l = 0; l < port.links.length; l++) {
+        const link: unknown = port.links[l];
         if (!isLink(link)) {
           continue;
         }
-        sources.length = 0;
+        // Appended, never emptied: emptying drops the list's storage, and it would be
+        // allocated again for every link.
+        const first = sources.length;
         collectSources(pipeline, link.node_id_ref, link.port_id_ref, node.id, 0, sources);
-        for (const source of sources) {
+        for (let k = first; k < sources.length; k++) {
+          const source = sources[k];
           if (seen ? addKey(seen, `${source}\u0000${node.id}`) : targetSources.isNew(source)) {
             edges.push({ source, target: node.id });
           }
@@ -416,7 +426,8 @@ namespace Private {
   export function numberedGraph(nodeIds: string[], edges: IFlatEdge[]): INumberedGraph {
     const numberOf = new Map<string, number>();
     const ids: string[] = [];
-    for (const id of nodeIds) {
+    for (let i = 0; i < nodeIds.length; i++) {
+      const id = nodeIds[i];
       if (!numberOf.has(id)) {
         numberOf.set(id, ids.length);
         ids.push(id);
@@ -427,7 +438,8 @@ namespace Private {
     const offsets = new Int32Array(ids.length + 1);
     const selfLoop = new Uint8Array(ids.length);
     let known = 0;
-    for (const edge of edges) {
+    for (let e = 0; e < edges.length; e++) {
+      const edge = edges[e];
       const source = numberOf.get(edge.source);
       const target = numberOf.get(edge.target);
       if (source === undefined || target === undefined) {

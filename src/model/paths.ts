@@ -61,6 +61,9 @@ export function normalizeMountPath(path: string): string {
   return `/${path.trim().replace(/^\/+|\/+$/g, '')}`;
 }
 
+/** A ".." segment between separators (either slash) or the ends; a test, not a split, as it runs for every entry. */
+const PARENT_SEGMENT = /(^|[\\/])\.\.([\\/]|$)/;
+
 /**
  * Why a dependency or output entry cannot be used, or null. Entries are relative paths
  * or globs that stay where they start: the node file's directory (dependencies, as
@@ -77,7 +80,7 @@ export function checkRelativePattern(pattern: string): string | null {
   if (isAbsolute(pattern.trim())) {
     return 'is an absolute path';
   }
-  if (pattern.trim().split(/[\\/]/).includes('..')) {
+  if (PARENT_SEGMENT.test(pattern.trim())) {
     return 'contains a ".." segment';
   }
   return null;

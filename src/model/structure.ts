@@ -3,7 +3,7 @@
  * editor then shows an error view instead of a canvas); `checkDocumentContent` finds
  * problems the editor can show on a working canvas (dangling links, bad property types).
  */
-import { getNodeKind, getNodeLabel, getNodes, getPrimaryPipeline } from './access';
+import { getNodeKind, getNodeLabel, getPrimaryPipeline, readNodes } from './access';
 import { nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
 import { isPlainObject } from './json';
 import { checkNodeProperties, checkPipelineProperties, NO_ITEMS, nodePropertiesConform } from './propertyCheck';
@@ -145,7 +145,8 @@ function checkNodeShape(node: unknown, p: number, n: number, nodeIds: Set<string
     if (!isPlainObject(node.app_data)) {
       problems.push(nodeDiagnostic(typed, 'error', 'invalid-node', 'app_data', `must be an object, found ${typeName(node.app_data)}.`, { path: `${nodePath(p, n)}/app_data` }));
     } else {
-      for (const key of APP_DATA_OBJECTS) {
+      for (let k = 0; k < APP_DATA_OBJECTS.length; k++) {
+        const key = APP_DATA_OBJECTS[k];
         const value = node.app_data[key];
         if (value !== undefined && !isPlainObject(value)) {
           problems.push(nodeDiagnostic(typed, 'error', 'invalid-node', key, `must be an object, found ${typeName(value)}.`, { path: `${nodePath(p, n)}/app_data/${key}` }));
@@ -153,7 +154,8 @@ function checkNodeShape(node: unknown, p: number, n: number, nodeIds: Set<string
       }
     }
   }
-  for (const side of PORT_SIDES) {
+  for (let s = 0; s < PORT_SIDES.length; s++) {
+    const side = PORT_SIDES[s];
     const ports = node[side];
     if (ports === undefined) {
       continue;
@@ -183,7 +185,8 @@ function wellFormedLinks(links: unknown): boolean {
   if (!Array.isArray(links)) {
     return false;
   }
-  for (const link of links) {
+  for (let i = 0; i < links.length; i++) {
+    const link: unknown = links[i];
     if (!isPlainObject(link) || typeof link.node_id_ref !== 'string') {
       return false;
     }
@@ -193,10 +196,10 @@ function wellFormedLinks(links: unknown): boolean {
 
 const NO_EXTRA: Partial<IDiagnostic> = Object.freeze({});
 
-function idsOf(nodes: INode[]): Set<unknown> {
+function idsOf(nodes: readonly INode[]): Set<unknown> {
   const ids = new Set<unknown>();
-  for (const node of nodes) {
-    ids.add(node.id);
+  for (let i = 0; i < nodes.length; i++) {
+    ids.add(nodes[i].id);
   }
   return ids;
 }
@@ -212,7 +215,7 @@ export function checkDocumentContent(doc: IPipelineFlowDocument, options: ICheck
   const pipelineIds = new Set(doc.pipelines.map(pipeline => pipeline.id));
   doc.pipelines.forEach((pipeline, p) => {
     const extra = pipeline.id === doc.primary_pipeline ? NO_EXTRA : { pipelineId: pipeline.id };
-    const nodes = getNodes(pipeline);
+    const nodes = readNodes(pipeline);
     const nodeIds = idsOf(nodes);
     const linkIds = new Set<string>();
     nodes.forEach((node, n) => {
@@ -224,8 +227,13 @@ export function checkDocumentContent(doc: IPipelineFlowDocument, options: ICheck
           })
         );
       }
-      for (const port of Array.isArray(node.inputs) ? node.inputs : (NO_ITEMS as readonly IPort[])) {
-        for (const link of Array.isArray(port?.links) ? port.links : (NO_ITEMS as readonly ILink[])) {
+      // Indexed loops: these run for every link of every node, and for-of allocates.
+      const inputs = Array.isArray(node.inputs) ? node.inputs : (NO_ITEMS as readonly IPort[]);
+      for (let i = 0; i < inputs.length; i++) {
+        const port = inputs[i];
+        const links = Array.isArray(port?.links) ? port.links : (NO_ITEMS as readonly ILink[]);
+        for (let l = 0; l < links.length; l++) {
+          const link = links[l];
           if (!nodeIds.has(link.node_id_ref)) {
             problems.push(
               nodeDiagnostic(node, 'error', 'dangling-link', undefined, `has a link from node "${link.node_id_ref}", which does not exist.`, {

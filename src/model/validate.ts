@@ -59,22 +59,6 @@ const PYTHON_KEYWORDS = new Set(
 const TIMEOUT_TEXT = /^(([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+|[0-9]+(\.[0-9]+)?)$/;
 const QUANTITY_TEXT = /^([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$/;
 
-const RESOURCE_NORMALIZERS: [string, (v: unknown) => string | null][] = [
-  ['cpu', normalizeCpu],
-  ['cpu_limit', normalizeCpu],
-  ['memory', normalizeMemory],
-  ['memory_limit', normalizeMemory]
-];
-
-const LIMIT_PAIRS: [string, string, (v: unknown) => number | null, string][] = [
-  ['cpu', 'cpu_limit', cpuAmount, 'CPU'],
-  ['memory', 'memory_limit', memoryAmount, 'memory']
-];
-
-const ENV_LIST_PROPERTIES = ['env_vars', 'kubernetes_secrets'];
-const PATTERN_LIST_PROPERTIES = ['dependencies', 'outputs'];
-const KEYED_LIST_PROPERTIES = ['kubernetes_pod_labels', 'kubernetes_pod_annotations', 'node_selector'];
-
 const PATTERN_WHERE: Record<string, string> = {
   dependencies: "dependencies are files or globs relative to the node's file, in its directory or below",
   outputs: "outputs are files or globs relative to the node's working directory"
@@ -87,48 +71,70 @@ const mountPathOf = (item: Record<string, unknown>) =>
 
 /**
  * Rules beyond the schema for a set of node property values (a node's own, or defaults;
- * as effectiveValues has them), added to `problems`. These run for every node: module
- * constants and plain loops, nothing allocated unless there is a problem.
+ * as effectiveValues has them), added to `problems`. These run for every node, so
+ * nothing is allocated unless there is a problem: no arrays of rules, and indexed loops
+ * (a for-of loop allocates an iterator here, even in optimized code).
  */
 function checkPropertyRules(values: Record<string, unknown>, problems: IPropertyProblem[]): void {
-  for (const [property, normalize] of RESOURCE_NORMALIZERS) {
-    const value = values[property];
-    // Negative numbers and malformed text are schema errors; "0" passes the schema.
-    if (typeof value === 'string' && QUANTITY_TEXT.test(value.trim()) && normalize(value) === null) {
-      problems.push({ property, problem: `must be greater than 0, not "${value}".` });
-    }
-  }
-  for (const [request, limit, amount, what] of LIMIT_PAIRS) {
-    const requested = amount(values[request]);
-    const limited = amount(values[limit]);
-    if (requested !== null && limited !== null && limited < requested) {
-      problems.push({
-        property: limit,
-        problem: `the ${what} limit (${String(values[limit])}) is lower than the ${what} request (${String(values[request])}).`
-      });
-    }
-  }
+  checkPositiveQuantity('cpu', values.cpu, normalizeCpu, problems);
+  checkPositiveQuantity('cpu_limit', values.cpu_limit, normalizeCpu, problems);
+  checkPositiveQuantity('memory', values.memory, normalizeMemory, problems);
+  checkPositiveQuantity('memory_limit', values.memory_limit, normalizeMemory, problems);
+  checkLimitAboveRequest(values, 'cpu', 'cpu_limit', cpuAmount, 'CPU', problems);
+  checkLimitAboveRequest(values, 'memory', 'memory_limit', memoryAmount, 'memory', problems);
   const timeout = values.timeout;
   // Well-formed but zero ("0", "0s") passes the schema's pattern.
   if (typeof timeout === 'string' && TIMEOUT_TEXT.test(timeout.trim()) && normalizeTimeout(timeout) === null) {
     problems.push({ property: 'timeout', problem: `must be longer than 0, not "${timeout}".` });
   }
-  for (const property of ENV_LIST_PROPERTIES) {
-    checkReservedEnvNames(property, listOf(values, property), problems);
-  }
-  for (const property of PATTERN_LIST_PROPERTIES) {
-    checkRelativePatterns(property, listOf(values, property), problems);
-  }
+  checkReservedEnvNames('env_vars', listOf(values, 'env_vars'), problems);
+  checkReservedEnvNames('kubernetes_secrets', listOf(values, 'kubernetes_secrets'), problems);
+  checkRelativePatterns('dependencies', listOf(values, 'dependencies'), problems);
+  checkRelativePatterns('outputs', listOf(values, 'outputs'), problems);
   checkRepeatedKeys('env_vars', listOf(values, 'env_vars'), envVarOf, 'environment variable', problems);
   checkRepeatedKeys('kubernetes_secrets', listOf(values, 'kubernetes_secrets'), envVarOf, 'environment variable', problems);
   checkRepeatedKeys('mounted_volumes', listOf(values, 'mounted_volumes'), mountPathOf, 'mount path', problems);
   checkRelativeMountPaths(listOf(values, 'mounted_volumes'), problems);
-  for (const property of KEYED_LIST_PROPERTIES) {
-    const list = listOf(values, property);
-    checkRepeatedKeys(property, list, keyOf, 'key', problems);
-    checkQualifiedKeys(property, list, problems);
-  }
+  checkKeyValueList('kubernetes_pod_labels', listOf(values, 'kubernetes_pod_labels'), problems);
+  checkKeyValueList('kubernetes_pod_annotations', listOf(values, 'kubernetes_pod_annotations'), problems);
+  checkKeyValueList('node_selector', listOf(values, 'node_selector'), problems);
   checkTolerations(listOf(values, 'kubernetes_tolerations'), problems);
+}
+
+function checkPositiveQuantity(
+  property: string,
+  value: unknown,
+  normalize: (value: unknown) => string | null,
+  problems: IPropertyProblem[]
+): void {
+  // Negative numbers and malformed text are schema errors; "0" passes the schema.
+  if (typeof value === 'string' && QUANTITY_TEXT.test(value.trim()) && normalize(value) === null) {
+    problems.push({ property, problem: `must be greater than 0, not "${value}".` });
+  }
+}
+
+function checkLimitAboveRequest(
+  values: Record<string, unknown>,
+  request: string,
+  limit: string,
+  amount: (value: unknown) => number | null,
+  what: string,
+  problems: IPropertyProblem[]
+): void {
+  const requested = amount(values[request]);
+  const limited = amount(values[limit]);
+  if (requested !== null && limited !== null && limited < requested) {
+    problems.push({
+      property: limit,
+      problem: `the ${what} limit (${String(values[limit])}) is lower than the ${what} request (${String(values[request])}).`
+    });
+  }
+}
+
+/** Labels, annotations and node selectors: keys listed once, each a qualified name. */
+function checkKeyValueList(property: string, list: readonly unknown[], problems: IPropertyProblem[]): void {
+  checkRepeatedKeys(property, list, keyOf, 'key', problems);
+  checkQualifiedKeys(property, list, problems);
 }
 
 function checkReservedEnvNames(property: string, list: readonly unknown[], problems: IPropertyProblem[]): void {
@@ -172,7 +178,8 @@ function checkRepeatedKeys(
     return;
   }
   const seen = new Set<string>();
-  for (const item of list) {
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
     if (!isPlainObject(item) || typeof keyOfItem(item) !== 'string' || keyOfItem(item) === '') {
       continue;
     }
@@ -185,7 +192,8 @@ function checkRepeatedKeys(
 }
 
 function checkRelativeMountPaths(list: readonly unknown[], problems: IPropertyProblem[]): void {
-  for (const item of list) {
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
     if (isPlainObject(item) && typeof item.path === 'string' && item.path.trim() !== '' && !item.path.trim().startsWith('/')) {
       problems.push({
         property: 'mounted_volumes',
@@ -198,7 +206,8 @@ function checkRelativeMountPaths(list: readonly unknown[], problems: IPropertyPr
 }
 
 function checkQualifiedKeys(property: string, list: readonly unknown[], problems: IPropertyProblem[]): void {
-  for (const item of list) {
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
     if (isPlainObject(item) && typeof item.key === 'string' && item.key !== '') {
       const reason = checkQualifiedName(item.key);
       if (reason && !/^a key is/.test(reason)) {
@@ -209,7 +218,8 @@ function checkQualifiedKeys(property: string, list: readonly unknown[], problems
 }
 
 function checkTolerations(list: readonly unknown[], problems: IPropertyProblem[]): void {
-  for (const item of list) {
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
     if (!isPlainObject(item)) {
       continue;
     }
@@ -336,11 +346,13 @@ function checkGenericNode(node: INode, resolved: Record<string, unknown>, checks
   const problems = checks.problems;
   problems.length = 0;
   checkPropertyRules(effectiveValues(own), problems);
-  for (const { property, problem, severity, code } of problems) {
+  for (let i = 0; i < problems.length; i++) {
+    const { property, problem, severity, code } = problems[i];
     diagnostics.push(nodeDiagnostic(node, severity ?? 'error', code ?? codeFor(property), property, problem, extra));
   }
   const used = listOf(resolved, 'pipeline_parameters');
-  for (const name of used) {
+  for (let i = 0; i < used.length; i++) {
+    const name = used[i];
     if (typeof name === 'string' && name !== '' && !checks.parameterNames.has(name)) {
       diagnostics.push(
         nodeDiagnostic(node, 'error', 'unknown-parameter', 'pipeline_parameters', `uses the pipeline parameter "${name}", which is not defined.`, extra)
@@ -419,7 +431,8 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
   // node was 5000 arrays alive through the whole validation).
   const firstWithLabel = new Map<string, INode>();
   const repeated = new Map<string, INode[]>();
-  for (const node of flat.nodes) {
+  for (let i = 0; i < flat.nodes.length; i++) {
+    const node = flat.nodes[i];
     const extra = extraFor(node);
     const label = getNodeLabel(node);
     if (label.trim() === '') {
