@@ -11,9 +11,7 @@ import {
   checkRelativePattern,
   dirname,
   flattenPipeline,
-  getNodeFilename,
   getNodeKind,
-  getNodeLabel,
   getPipelineDefaults,
   getPrimaryPipeline,
   IDiagnostic,
@@ -31,8 +29,9 @@ import {
   resolveNodeFile,
   resolveParameters
 } from './model';
-import type { IFlatPipeline, IKeyValue } from '../model';
+import type { IKeyValue } from '../model';
 import { withInputsFrom } from './inputs';
+import { orderGraph, runnableGraph } from './order';
 import { assignUniqueNames, fileStem, MAX_PIPELINE_NAME, MAX_TASK_NAME, nameBase, toDns1123Label } from './names';
 import type { IResolvedOptions } from './options';
 import { WORKDIR } from './steps';
@@ -61,11 +60,10 @@ export function buildIR(
 
   const flat = reuse.flat ?? flattenPipeline(doc);
   const defaults = getPipelineDefaults(doc);
-  // Nodes are handled by index below, in typed arrays where possible: at thousands of
-  // nodes, per-node Maps, Sets, pair arrays and closures cost more than the work itself.
-  const graph = Private.graph(flat);
+  // Nodes are handled by index (see order.ts): no per-node Maps, Sets, closures or pair arrays.
+  const graph = runnableGraph(flat);
   const { nodes, labels, filenames } = graph;
-  const { order, parentStart, parents } = Private.topologicalOrder(graph);
+  const { order, parentStart, parents } = orderGraph(graph);
 
   // Names are given in node-id order (graph.byRank), so a node keeps its name when others are added.
   const bases: string[] = new Array(nodes.length);
@@ -191,153 +189,6 @@ namespace Private {
       }
     }
     return result;
-  }
-
-  /** Runnable nodes (unique by id) and the edges between them, by node index. */
-  export interface IGraph {
-    nodes: INode[];
-    labels: string[];
-    filenames: (string | undefined)[];
-    /** Per node index: its position in node-id order. */
-    rank: Int32Array;
-    /** Node indices in node-id order. */
-    byRank: number[];
-    sources: Int32Array;
-    targets: Int32Array;
-  }
-
-  export function graph(flat: IFlatPipeline): IGraph {
-    const nodes: INode[] = [];
-    const indexOf = new Map<string, number>();
-    for (let k = 0; k < flat.nodes.length; k++) {
-      const node = flat.nodes[k];
-      if (getNodeKind(node) === null) {
-        continue;
-      }
-      const index = indexOf.get(node.id);
-      if (index === undefined) {
-        indexOf.set(node.id, nodes.length);
-        nodes.push(node);
-      } else {
-        nodes[index] = node; // a repeated id (reported by validation): the last node wins
-      }
-    }
-    const labels: string[] = new Array(nodes.length);
-    const filenames: (string | undefined)[] = new Array(nodes.length);
-    const byRank: number[] = new Array(nodes.length);
-    for (let i = 0; i < nodes.length; i++) {
-      labels[i] = getNodeLabel(nodes[i]);
-      filenames[i] = getNodeFilename(nodes[i]);
-      byRank[i] = i;
-    }
-    byRank.sort((a, b) => compareIds(nodes[a].id, nodes[b].id));
-    const rank = new Int32Array(nodes.length);
-    for (let r = 0; r < nodes.length; r++) {
-      rank[byRank[r]] = r;
-    }
-    let sources = new Int32Array(flat.edges.length);
-    let targets = new Int32Array(flat.edges.length);
-    let count = 0;
-    for (let e = 0; e < flat.edges.length; e++) {
-      const from = indexOf.get(flat.edges[e].source);
-      const to = indexOf.get(flat.edges[e].target);
-      if (from !== undefined && to !== undefined) {
-        sources[count] = from;
-        targets[count++] = to;
-      }
-    }
-    if (count < flat.edges.length) {
-      sources = sources.subarray(0, count);
-      targets = targets.subarray(0, count);
-    }
-    return { nodes, labels, filenames, rank, byRank, sources, targets };
-  }
-
-  function compareIds(a: string, b: string): number {
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-
-  /**
-   * Kahn's algorithm over node indices, ties broken by node id (a min-heap of ranks), as
-   * the model's topologicalOrder. Also lists each ordered node's direct parents in
-   * order: `parents[parentStart[i] .. parentStart[i + 1])`. Nodes in cycles are left out.
-   */
-  export function topologicalOrder(graph: IGraph): { order: Int32Array; parentStart: Int32Array; parents: Int32Array } {
-    const size = graph.nodes.length;
-    const { sources, targets } = graph;
-    const indegree = new Int32Array(size);
-    const childStart = new Int32Array(size + 1);
-    for (let e = 0; e < sources.length; e++) {
-      indegree[targets[e]]++;
-      childStart[sources[e] + 1]++;
-    }
-    const parentStart = new Int32Array(size + 1);
-    for (let i = 0; i < size; i++) {
-      childStart[i + 1] += childStart[i];
-      parentStart[i + 1] = parentStart[i] + indegree[i];
-    }
-    const children = new Int32Array(sources.length);
-    const fill = childStart.slice(0, size);
-    for (let e = 0; e < sources.length; e++) {
-      children[fill[sources[e]]++] = targets[e];
-    }
-
-    const heap = new Int32Array(size);
-    let heapSize = 0;
-    const push = (rank: number) => {
-      let i = heapSize++;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (heap[parent] <= rank) {
-          break;
-        }
-        heap[i] = heap[parent];
-        i = parent;
-      }
-      heap[i] = rank;
-    };
-    const pop = (): number => {
-      const top = heap[0];
-      const last = heap[--heapSize];
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= heapSize) {
-          break;
-        }
-        const child = left + 1 < heapSize && heap[left + 1] < heap[left] ? left + 1 : left;
-        if (last <= heap[child]) {
-          break;
-        }
-        heap[i] = heap[child];
-        i = child;
-      }
-      heap[i] = last;
-      return top;
-    };
-
-    for (let i = 0; i < size; i++) {
-      if (indegree[i] === 0) {
-        push(graph.rank[i]);
-      }
-    }
-    const parents = new Int32Array(sources.length);
-    const parentFill = parentStart.slice(0, size);
-    const order = new Int32Array(size);
-    let ordered = 0;
-    while (heapSize) {
-      const node = graph.byRank[pop()];
-      order[ordered++] = node;
-      for (let c = childStart[node]; c < childStart[node + 1]; c++) {
-        const child = children[c];
-        // Parents are recorded as they are ordered: each list comes out in topological order.
-        parents[parentFill[child]++] = node;
-        if (--indegree[child] === 0) {
-          push(graph.rank[child]);
-        }
-      }
-    }
-    return { order: order.subarray(0, ordered), parentStart, parents };
   }
 
   /** What every node of one compile shares (one object, not closures per node). */

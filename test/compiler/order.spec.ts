@@ -1,0 +1,70 @@
+import { orderGraph, runnableGraph } from '../../src/compiler/order';
+import { flattenPipeline, topologicalOrder } from '../../src/model';
+import { IGenNode, makeDocument, randomDag, seededRandom } from './generate';
+
+/** The runnable graph's order and parents, by node id. */
+function ordered(doc: ReturnType<typeof makeDocument>) {
+  const flat = flattenPipeline(doc);
+  const graph = runnableGraph(flat);
+  const { order, parentStart, parents } = orderGraph(graph);
+  const ids = Array.from(order, i => graph.nodes[i].id);
+  const parentIds = Array.from(order, i => Array.from(parents.subarray(parentStart[i], parentStart[i + 1]), p => graph.nodes[p].id));
+  return { flat, ids, parentIds };
+}
+
+describe('orderGraph', () => {
+  it.each([
+    ['random', randomDag(300, 5)],
+    [
+      'cycles and a self-loop',
+      makeDocument([
+        { id: 'e' },
+        { id: 'b', parents: ['e', 'd'] },
+        { id: 'd', parents: ['b'] },
+        { id: 'a', parents: ['e'] },
+        { id: 's', parents: ['s'] },
+        { id: 'c', parents: ['a'] }
+      ])
+    ],
+    [
+      'wide, ids not in document order',
+      makeDocument([
+        ...Array.from({ length: 200 }, (_, i): IGenNode => ({ id: `w${(i * 7919) % 200}`, parents: i % 3 ? ['root'] : [] })),
+        { id: 'root' }
+      ])
+    ]
+  ])('%s: the model topologicalOrder, parents in that order', (_name, doc) => {
+    const { flat, ids, parentIds } = ordered(doc);
+    expect(ids).toEqual(topologicalOrder(flat.nodes.map(n => n.id), flat.edges));
+    const position = new Map(ids.map((id, i) => [id, i]));
+    ids.forEach((id, i) => {
+      const expected = flat.edges.filter(e => e.target === id).map(e => e.source);
+      expect([...parentIds[i]].sort()).toEqual([...expected].sort());
+      const positions = parentIds[i].map(p => position.get(p)!);
+      expect(positions).toEqual([...positions].sort((x, y) => x - y));
+      expect(Math.max(-1, ...positions)).toBeLessThan(i);
+    });
+  });
+
+  it('leaves out nodes in cycles and what follows them', () => {
+    const doc = makeDocument([{ id: 'a' }, { id: 'b', parents: ['a', 'c'] }, { id: 'c', parents: ['b'] }, { id: 'd', parents: ['c'] }, { id: 'e' }]);
+    expect(ordered(doc).ids).toEqual(['a', 'e']);
+  });
+
+  it('keeps one node per id (the last), in the first one’s place', () => {
+    const doc = makeDocument([{ id: 'x', label: 'first' }, { id: 'y' }, { id: 'x', label: 'second', parents: ['y'] }]);
+    const graph = runnableGraph(flattenPipeline(doc));
+    expect(graph.nodes.map(n => [n.id, n.app_data?.label])).toEqual([
+      ['x', 'second'],
+      ['y', 'y.ipynb']
+    ]);
+  });
+
+  it('orders random DAGs with shuffled ids by id among ready nodes', () => {
+    const random = seededRandom(11);
+    const ids = Array.from({ length: 120 }, (_, i) => `n${Math.floor(random() * 1e6)}-${i}`);
+    const doc = makeDocument(ids.map((id, i) => ({ id, parents: i && random() < 0.7 ? [ids[Math.floor(random() * i)]] : [] })));
+    const { flat, ids: order } = ordered(doc);
+    expect(order).toEqual(topologicalOrder(flat.nodes.map(n => n.id), flat.edges));
+  });
+});
