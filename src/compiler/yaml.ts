@@ -294,9 +294,7 @@ namespace Private {
       }
       return text + '}';
     }
-    if (typeof value === 'string' && value.includes('\n')) {
-      return doubleQuoted(value);
-    }
+    // (A multi-line string is never plain: it comes back double-quoted.)
     return scalar(value, true);
   }
 
@@ -310,7 +308,7 @@ namespace Private {
       if (line) {
         put(' ');
       }
-      put(typeof value === 'string' && value.includes('\n') ? doubleQuoted(value) : scalar(value, true));
+      put(scalar(value, true));
       if (line) {
         put('\n');
       }
@@ -356,8 +354,15 @@ namespace Private {
    * is written already.
    */
   function value(item: unknown, indent: number, inlineItem: boolean, key?: string): void {
-    if (typeof item === 'string' && item.includes('\n')) {
-      const block = literal(item);
+    if (typeof item === 'string') {
+      // A string is a literal block when it can be, else a scalar in any context; the
+      // cache holds only the latter, so a hit needs no further look at the text.
+      const tail = tailCache.get(item);
+      if (tail !== undefined) {
+        put(tail);
+        return;
+      }
+      const block = item.includes('\n') ? literal(item) : null;
       if (block) {
         put(LITERAL_HEADER[block.header]);
         const inner = spaces(indent + 2);
@@ -370,6 +375,8 @@ namespace Private {
         }
         return;
       }
+      put(tailText(item));
+      return;
     }
     if (inlineItem || isInline(item) || (key !== undefined && style.flow?.has(key))) {
       if (typeof item === 'object' && item !== null) {
