@@ -200,10 +200,9 @@ export function buildSteps(
   ctx: IStepContext,
   shared: IStepShared = stepShared(ctx)
 ): Record<string, unknown>[] {
-  const fetchEnv: EnvVar[] = [];
-  if (node.inputParents.length) {
-    fetchEnv.push(literal('TEKTON_INPUTS_FROM', node.inputParents.join(' ')));
-  }
+  // Lists start as literals holding their first entry, not [] + push: a push reserves 17
+  // slots, which the task objects keep through the YAML phase.
+  const fetchEnv: EnvVar[] = node.inputParents.length ? [literal('TEKTON_INPUTS_FROM', node.inputParents.join(' '))] : [];
 
   const runEnv: EnvVar[] = [literal('TEKTON_NODE_FILE', Private.fileInWorkdir(node))];
   if (kindForFile(node.file) !== node.kind) {
@@ -228,10 +227,7 @@ export function buildSteps(
     }
   }
 
-  const saveEnv: EnvVar[] = [];
-  if (node.outputs.length) {
-    saveEnv.push(literal('TEKTON_OUTPUTS', node.outputs.join('\n')));
-  }
+  const saveEnv: EnvVar[] = node.outputs.length ? [literal('TEKTON_OUTPUTS', node.outputs.join('\n'))] : [];
   if (!ctx.sharedViaPodTemplate) {
     // Tekton substitutes the path (/tekton/steps/step-run/exitCode: no `$`). Embedded, the
     // launcher sets it (Private.script): one env entry less in each of 1000 tasks.
