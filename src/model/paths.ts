@@ -3,8 +3,16 @@
  * Pipeline paths are always '/'-separated and relative to the Jupyter server root.
  */
 
+// Regular expressions as module constants: a literal in a function body is a new RegExp
+// object each time it runs, and these run for every node.
+const TRAILING_SLASHES = /\/+$/;
+const WINDOWS_DRIVE = /^[A-Za-z]:[\\/]/;
+const LINE_BREAK = /[\r\n]/;
+/** A ".." segment: between separators (either slash) or the ends. */
+const PARENT_SEGMENT = /(^|[\\/])\.\.([\\/]|$)/;
+
 export function basename(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
+  const trimmed = path.replace(TRAILING_SLASHES, '');
   const slash = trimmed.lastIndexOf('/');
   return slash === -1 ? trimmed : trimmed.slice(slash + 1);
 }
@@ -50,7 +58,7 @@ export function joinRelative(baseDir: string, relative: string): string | null {
 }
 
 export function isAbsolute(path: string): boolean {
-  return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path);
+  return path.startsWith('/') || WINDOWS_DRIVE.test(path);
 }
 
 /**
@@ -61,9 +69,6 @@ export function normalizeMountPath(path: string): string {
   return `/${path.trim().replace(/^\/+|\/+$/g, '')}`;
 }
 
-/** A ".." segment between separators (either slash) or the ends; a test, not a split, as it runs for every entry. */
-const PARENT_SEGMENT = /(^|[\\/])\.\.([\\/]|$)/;
-
 /**
  * Why a dependency or output entry cannot be used, or null. Entries are relative paths
  * or globs that stay where they start: the node file's directory (dependencies, as
@@ -71,7 +76,7 @@ const PARENT_SEGMENT = /(^|[\\/])\.\.([\\/]|$)/;
  * entry is one line: outputs travel newline-separated to the save step.
  */
 export function checkRelativePattern(pattern: string): string | null {
-  if (/[\r\n]/.test(pattern)) {
+  if (LINE_BREAK.test(pattern)) {
     return 'contains a line break';
   }
   if (pattern.includes('\0')) {

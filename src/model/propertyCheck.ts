@@ -84,7 +84,7 @@ export const NO_ITEMS: readonly unknown[] = Object.freeze([]);
  */
 export function effectiveValues(values: Record<string, unknown>): Record<string, unknown> {
   for (const key in values) {
-    if (!Object.prototype.hasOwnProperty.call(values, key)) {
+    if (!hasOwn(values, key)) {
       continue;
     }
     const value = values[key];
@@ -169,20 +169,32 @@ export function checkNodeProperties(node: INode, pointer?: string, options: IChe
 
 /**
  * Whether checkNodeProperties finds nothing, asked property by property of the node's
- * own objects (no values object, no effective copies unless a list has blank rows).
+ * own objects (no values object, no effective copies unless a list has blank rows), and
+ * only for the properties the node has (about half of the schema's).
  */
 export function nodePropertiesConform(node: INode, options: ICheckOptions): boolean {
-  const parameters = getNodeParameters(node);
-  const label = isPlainObject(node.app_data) ? node.app_data.label : undefined;
   const schemas = nodePropertiesSchema.properties!;
+  const label = isPlainObject(node.app_data) ? node.app_data.label : undefined;
+  const hasLabel = label !== undefined && label !== null;
+  if (hasLabel && !conformsToSchema(label, schemas.label, options)) {
+    return false;
+  }
   // The schema's top level (an object, no constraints) holds for the values object.
-  for (const property in schemas) {
-    const value = property === 'label' && label !== undefined && label !== null ? label : effectiveValue(parameters, property);
+  const parameters = getNodeParameters(node);
+  for (const property in parameters) {
+    if (!hasOwn(parameters, property) || !hasOwn(schemas, property) || (property === 'label' && hasLabel)) {
+      continue;
+    }
+    const value = effectiveValue(parameters, property);
     if (value !== undefined && !conformsToSchema(value, schemas[property], options)) {
       return false;
     }
   }
   return true;
+}
+
+function hasOwn(object: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(object, key);
 }
 
 /** Schema problems of a pipeline's app_data.properties (name, defaults, parameters). */
