@@ -98,60 +98,73 @@ export function orderGraph(graph: IRunnableGraph): { order: Int32Array; parentSt
     children[fill[sources[e]]++] = targets[e];
   }
 
-  const heap = new Int32Array(size);
-  let heapSize = 0;
-  const push = (rank: number) => {
-    let i = heapSize++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent] <= rank) {
-        break;
-      }
-      heap[i] = heap[parent];
-      i = parent;
-    }
-    heap[i] = rank;
-  };
-  const pop = (): number => {
-    const top = heap[0];
-    const last = heap[--heapSize];
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= heapSize) {
-        break;
-      }
-      const child = left + 1 < heapSize && heap[left + 1] < heap[left] ? left + 1 : left;
-      if (last <= heap[child]) {
-        break;
-      }
-      heap[i] = heap[child];
-      i = child;
-    }
-    heap[i] = last;
-    return top;
-  };
-
+  const ready = new MinHeap(size);
   for (let i = 0; i < size; i++) {
     if (indegree[i] === 0) {
-      push(graph.rank[i]);
+      ready.push(graph.rank[i]);
     }
   }
   const parents = new Int32Array(sources.length);
   const parentFill = parentStart.slice(0, size);
   const order = new Int32Array(size);
   let ordered = 0;
-  while (heapSize) {
-    const node = graph.byRank[pop()];
+  while (ready.size) {
+    const node = graph.byRank[ready.pop()];
     order[ordered++] = node;
     for (let c = childStart[node]; c < childStart[node + 1]; c++) {
       const child = children[c];
       // Parents are recorded as they are ordered: each list comes out in topological order.
       parents[parentFill[child]++] = node;
       if (--indegree[child] === 0) {
-        push(graph.rank[child]);
+        ready.push(graph.rank[child]);
       }
     }
   }
   return { order: order.subarray(0, ordered), parentStart, parents };
+}
+
+/** A binary min-heap of distinct integers (node ranks). */
+class MinHeap {
+  size = 0;
+  private readonly items: Int32Array;
+
+  constructor(capacity: number) {
+    this.items = new Int32Array(capacity);
+  }
+
+  push(value: number): void {
+    const items = this.items;
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent] <= value) {
+        break;
+      }
+      items[i] = items[parent];
+      i = parent;
+    }
+    items[i] = value;
+  }
+
+  pop(): number {
+    const items = this.items;
+    const top = items[0];
+    const size = --this.size;
+    const last = items[size];
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= size) {
+        break;
+      }
+      const child = left + 1 < size && items[left + 1] < items[left] ? left + 1 : left;
+      if (last <= items[child]) {
+        break;
+      }
+      items[i] = items[child];
+      i = child;
+    }
+    items[i] = last;
+    return top;
+  }
 }
