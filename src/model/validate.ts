@@ -19,7 +19,7 @@ import {
 } from './kubernetes';
 import { checkRelativePattern, isAbsolute, normalizeMountPath } from './paths';
 import { codeFor, effectiveValues, listOf } from './propertyCheck';
-import { getPipelineDefaults, resolveParameters } from './resolve';
+import { getPipelineDefaults, inheritedDefaults, resolveWithDefaults } from './resolve';
 import { checkDocumentContent, checkDocumentShape } from './structure';
 import { IComponentParameters, IDiagnostic, INode, IPipelineFlowDocument, IPipelineParameter, NODE_OPS, NodeKind, Severity } from './types';
 
@@ -427,6 +427,7 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
     diagnostics.push({ severity: 'error', code: 'empty-pipeline', message: 'The pipeline has no nodes: add a notebook or script to run.' });
   }
   const checks: INodeChecks = { diagnostics, parameterNames: parameters.names, options, problems };
+  const inherited = inheritedDefaults(defaults);
   // The first node with each label; a list only for labels that repeat (a list per
   // node was 5000 arrays alive through the whole validation).
   const firstWithLabel = new Map<string, INode>();
@@ -463,7 +464,7 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
       );
       continue;
     }
-    const resolved = resolveParameters(node, defaults);
+    const resolved = resolveWithDefaults(node, inherited);
     effective?.set(node, resolved);
     checkGenericNode(node, resolved, checks, extra);
   }
