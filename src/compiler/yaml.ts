@@ -54,12 +54,11 @@ namespace Private {
   const NOT_LITERAL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]/;
 
   /**
-   * Formatted strings, bounded so a long session cannot grow them forever. Block context
-   * keeps them in the shape the emitter writes them, so a `key: value` line is three
-   * pieces (indentation, `key:`, ` value\n`) rather than five: keys with their colon,
-   * values with the space before and the line break after.
+   * Formatted strings, bounded so a long session cannot grow them forever, kept in the
+   * shape the emitter writes them: a `key: value` line is two pieces (`    key:` and
+   * ` value\n`, see keyLine and tailText) rather than five. Joining costs about as much
+   * per piece as a `+` does, so pieces per line is what the emitter's time goes by.
    */
-  const keyCache = new Map<string, string>();
   const tailCache = new Map<string, string>();
   const flowCache = new Map<string, string>();
   /** Flow map keys as written first (`name: `) and after another entry (`, name: `). */
@@ -98,9 +97,27 @@ namespace Private {
     return flowCache.get(text) ?? remember(flowCache, text, format(text, true));
   }
 
-  /** A block map key with its colon (`name:`). */
-  export function keyText(key: string): string {
-    return keyCache.get(key) ?? remember(keyCache, key, format(key, false) + ':');
+  /**
+   * A block map key with its colon and the indentation before it (`    name:`), or the
+   * sequence dash (`  - name:`): the start of a line in one piece. By key column.
+   */
+  const keyLines: Map<string, string>[] = [];
+  const dashKeyLines: Map<string, string>[] = [];
+  let keyLineCount = 0;
+
+  function keyLine(width: number, dash: boolean, key: string): string {
+    const byWidth = dash ? dashKeyLines : keyLines;
+    let text = byWidth[width]?.get(key);
+    if (text === undefined) {
+      if (++keyLineCount > CACHE_LIMIT) {
+        keyLines.length = 0;
+        dashKeyLines.length = 0;
+        keyLineCount = 1;
+      }
+      text = lineStart(width, dash) + format(key, false) + ':';
+      (byWidth[width] ?? (byWidth[width] = new Map<string, string>())).set(key, text);
+    }
+    return text;
   }
 
   /** A flow map key with its colon and space, and the comma before it unless `first`. */
@@ -209,9 +226,10 @@ namespace Private {
   }
 
   /**
-   * Line starts by indentation width, built once: `spaces(n)`, and a sequence item's
-   * `spaces(n) + '- '` / `spaces(n) + '-'`. (Built per line they were a third of the
-   * emitter's allocation.)
+   * Line starts by indentation width, built once: `spaces(n)`, a map key after a
+   * sequence dash (`lineStart(n, true)`: `spaces(n - 2) + '- '`) and a bare dash
+   * (`dash(n)`: `spaces(n) + '-'`). (Built per line they were a third of the emitter's
+   * allocation.)
    */
   const SPACES: string[] = [''];
   const DASH_SPACE: string[] = [];
@@ -224,8 +242,12 @@ namespace Private {
     return SPACES[width];
   }
 
-  function dashSpace(width: number): string {
-    return DASH_SPACE[width] ?? (DASH_SPACE[width] = spaces(width) + '- ');
+  /** What precedes a map key in column `width`: spaces, or spaces and the dash of a sequence item. */
+  function lineStart(width: number, dash: boolean): string {
+    if (!dash) {
+      return spaces(width);
+    }
+    return DASH_SPACE[width] ?? (DASH_SPACE[width] = spaces(width - 2) + '- ');
   }
 
   function dash(width: number): string {
@@ -391,39 +413,38 @@ namespace Private {
       // kubectl layout: a sequence under a key is not indented further.
       sequence(item, indent, key !== undefined && style.flowItems?.has(key) === true);
     } else {
-      map(item as Record<string, unknown>, indent + 2, spaces(indent + 2));
+      map(item as Record<string, unknown>, indent + 2, false);
     }
   }
 
-  /** A map's entries, keys at `indent`; the first line starts with `first`. */
-  function map(object: Record<string, unknown>, indent: number, first: string): void {
+  /** A map's entries, keys at `indent`; the first after a sequence dash (`- key:`) when `dashFirst`. */
+  function map(object: Record<string, unknown>, indent: number, dashFirst: boolean): void {
     if (Object.isFrozen(object)) {
-      // Shared by many tasks (a step template): write it once per call and place. (The
-      // first line's start, spaces or spaces and a dash, is as wide as the indentation.)
+      // Shared by many tasks (a step template): write it once per call and place.
+      const place = lineStart(indent, dashFirst);
       let byPlace = frozenBlocks.get(object);
-      let text = byPlace?.get(first);
+      let text = byPlace?.get(place);
       if (text === undefined) {
-        text = captured(() => entries(object, indent, first));
+        text = captured(() => entries(object, indent, dashFirst));
         if (!byPlace) {
           frozenBlocks.set(object, (byPlace = new Map()));
         }
-        byPlace.set(first, text);
+        byPlace.set(place, text);
       }
       put(text);
       return;
     }
-    entries(object, indent, first);
+    entries(object, indent, dashFirst);
   }
 
-  function entries(object: Record<string, unknown>, indent: number, first: string): void {
-    let lead = first;
+  function entries(object: Record<string, unknown>, indent: number, dashFirst: boolean): void {
+    let dash = dashFirst;
     for (const key in object) {
       const item = object[key];
       if (item !== undefined) {
-        put(lead);
-        put(keyText(key));
+        put(keyLine(indent, dash, key));
         value(item, indent, false, key);
-        lead = spaces(indent);
+        dash = false;
       }
     }
   }
@@ -449,7 +470,7 @@ namespace Private {
       const inlineItems = flowItems && !hasMultiLine(item);
       if (!inlineItems && isMap(item) && !isInline(item)) {
         // `- key: value` with the following keys aligned under the first.
-        map(item, indent + 2, dashSpace(indent));
+        map(item, indent + 2, true);
       } else if (!inlineItems && Array.isArray(item) && !isInline(item)) {
         put(dash(indent));
         put('\n');
@@ -463,7 +484,7 @@ namespace Private {
 
   function document(item: unknown): void {
     if (isMap(item) && !isInline(item)) {
-      map(item, 0, '');
+      map(item, 0, false);
     } else if (Array.isArray(item) && !isInline(item)) {
       sequence(item, 0);
     } else {
