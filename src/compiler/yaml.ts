@@ -496,6 +496,8 @@ namespace Private {
   /** The YAML of `items`, each introduced by `separator` ('' for a single document). */
   export function write(items: readonly unknown[], separator: string, rootStyle: IYamlStyle): string {
     style = rootStyle;
+    // Its final size from the start: growing it piece by piece reallocated it a dozen times.
+    pieces = new Array<string>(PIECES);
     try {
       for (const item of items) {
         if (separator) {
