@@ -90,24 +90,32 @@ function isEntryBinding(node: INode): boolean {
   return node.type === 'binding_entry_node' || (node.type === 'binding' && ports(node.inputs).length === 0);
 }
 
-export function flattenPipeline(doc: IPipelineFlowDocument): IFlatPipeline {
+/**
+ * `onlyPipelineNodes`: the nodes of a one-pipeline document by id, when the caller has them
+ * (validatePipeline, from checkDocumentShape), instead of an index built here.
+ */
+export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineNodes?: ReadonlyMap<string, INode>): IFlatPipeline {
   const diagnostics: IDiagnostic[] = [];
   const nodes: INode[] = [];
   const pipelineOf = new Map<string, string>();
-  const index = new Map<string, Map<string, INode>>();
+  const index = new Map<string, ReadonlyMap<string, INode>>();
   /** Sub-pipeline id → the supernode (and its pipeline) that embeds it. */
   const parents = new Map<string, { pipeline: IPipeline; supernode: INode }>();
 
-  const nodesOf = (pipeline: IPipeline): Map<string, INode> => {
-    let map = index.get(pipeline.id);
-    if (!map) {
-      map = new Map();
-      const nodes = readNodes(pipeline);
-      for (let i = 0; i < nodes.length; i++) {
-        map.set(nodes[i].id, nodes[i]);
-      }
-      index.set(pipeline.id, map);
+  const nodesOf = (pipeline: IPipeline): ReadonlyMap<string, INode> => {
+    if (onlyPipelineNodes && doc.pipelines.length === 1) {
+      return onlyPipelineNodes;
     }
+    const known = index.get(pipeline.id);
+    if (known) {
+      return known;
+    }
+    const map = new Map<string, INode>();
+    const nodes = readNodes(pipeline);
+    for (let i = 0; i < nodes.length; i++) {
+      map.set(nodes[i].id, nodes[i]);
+    }
+    index.set(pipeline.id, map);
     return map;
   };
 

@@ -30,8 +30,11 @@ function fatal(code: string, message: string, extra: Partial<IDiagnostic> = {}):
   return { severity: 'error', code, message, ...extra };
 }
 
-/** Errors that make the document unusable; [] when the shape is sound. */
-export function checkDocumentShape(doc: unknown): IDiagnostic[] {
+/**
+ * Errors that make the document unusable; [] when the shape is sound. Fills `nodesById`
+ * (when given) with the nodes of all pipelines by id.
+ */
+export function checkDocumentShape(doc: unknown, nodesById: Map<string, INode> = new Map()): IDiagnostic[] {
   if (!isPlainObject(doc)) {
     return [fatal('invalid-document', `The file does not hold a pipeline: expected a JSON object, found ${typeName(doc)}.`)];
   }
@@ -65,7 +68,6 @@ export function checkDocumentShape(doc: unknown): IDiagnostic[] {
     problems.push(fatal('missing-pipelines', 'The "pipelines" list is empty.', { path: '/pipelines' }));
     return problems;
   }
-  const nodeIds = new Set<string>();
   const pipelineIds = new Set<string>();
   doc.pipelines.forEach((pipeline: unknown, p: number) => {
     const where = `/pipelines/${p}`;
@@ -99,7 +101,7 @@ export function checkDocumentShape(doc: unknown): IDiagnostic[] {
     }
     const nodes: unknown[] = pipeline.nodes;
     for (let n = 0; n < nodes.length; n++) {
-      checkNodeShape(nodes[n], p, n, nodeIds, problems);
+      checkNodeShape(nodes[n], p, n, nodesById, problems);
     }
   });
   if (typeof doc.primary_pipeline !== 'string' || !pipelineIds.has(doc.primary_pipeline)) {
@@ -127,7 +129,7 @@ function nodePath(p: number, n: number): string {
   return `/pipelines/${p}/nodes/${n}`;
 }
 
-function checkNodeShape(node: unknown, p: number, n: number, nodeIds: Set<string>, problems: IDiagnostic[]): void {
+function checkNodeShape(node: unknown, p: number, n: number, nodesById: Map<string, INode>, problems: IDiagnostic[]): void {
   if (!isPlainObject(node)) {
     problems.push(fatal('invalid-node', `Node at ${nodePath(p, n)} must be an object, found ${typeName(node)}.`, { path: nodePath(p, n) }));
     return;
@@ -137,10 +139,10 @@ function checkNodeShape(node: unknown, p: number, n: number, nodeIds: Set<string
     return;
   }
   const typed = node as INode;
-  if (nodeIds.has(node.id)) {
+  if (nodesById.has(node.id)) {
     problems.push(nodeDiagnostic(typed, 'error', 'duplicate-node-id', undefined, 'another node has the same id.', { path: `${nodePath(p, n)}/id` }));
   }
-  nodeIds.add(node.id);
+  nodesById.set(node.id, typed);
   if (node.app_data !== undefined) {
     if (!isPlainObject(node.app_data)) {
       problems.push(nodeDiagnostic(typed, 'error', 'invalid-node', 'app_data', `must be an object, found ${typeName(node.app_data)}.`, { path: `${nodePath(p, n)}/app_data` }));
@@ -208,15 +210,20 @@ function idsOf(nodes: readonly INode[]): Set<unknown> {
  * Problems inside a well-shaped document. With `typesOnly` (what parsePipeline uses),
  * property values are only checked for their JSON type; values that are well-typed but
  * invalid (memory -2, a malformed image) are left to validatePipeline, so that the
- * editor can show them on the canvas.
+ * editor can show them on the canvas. `onlyPipelineNodes`: the nodes of a one-pipeline
+ * document by id, when the caller has them (validatePipeline, from checkDocumentShape).
  */
-export function checkDocumentContent(doc: IPipelineFlowDocument, options: ICheckOptions = {}): IDiagnostic[] {
+export function checkDocumentContent(
+  doc: IPipelineFlowDocument,
+  options: ICheckOptions = {},
+  onlyPipelineNodes?: ReadonlyMap<string, INode>
+): IDiagnostic[] {
   const problems: IDiagnostic[] = [];
   const pipelineIds = new Set(doc.pipelines.map(pipeline => pipeline.id));
   doc.pipelines.forEach((pipeline, p) => {
     const extra = pipeline.id === doc.primary_pipeline ? NO_EXTRA : { pipelineId: pipeline.id };
     const nodes = readNodes(pipeline);
-    const nodeIds = idsOf(nodes);
+    const nodeIds: { has(id: unknown): boolean } = onlyPipelineNodes && doc.pipelines.length === 1 ? onlyPipelineNodes : idsOf(nodes);
     const linkIds = new Set<string>();
     nodes.forEach((node, n) => {
       if (typeof node.type !== 'string' || !KNOWN_NODE_TYPES.has(node.type)) {

@@ -396,11 +396,15 @@ function checkFilename(node: INode, kind: NodeKind, filename: string, diagnostic
 
 /** All problems of a document; errors block compiling, warnings do not. */
 export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateOptions = {}): IDiagnostic[] {
-  const shape = checkDocumentShape(doc);
+  const nodesById = new Map<string, INode>();
+  const shape = checkDocumentShape(doc, nodesById);
   if (shape.length) {
     return shape;
   }
-  const diagnostics: IDiagnostic[] = checkDocumentContent(doc);
+  // A one-pipeline document's nodes by id serve the content checks and the flattening
+  // too: at 5000 nodes each such index is a large object of its own.
+  const onlyPipelineNodes = doc.pipelines.length === 1 ? nodesById : undefined;
+  const diagnostics: IDiagnostic[] = checkDocumentContent(doc, {}, onlyPipelineNodes);
   const primary = getPrimaryPipeline(doc)!;
   const properties = isPlainObject(primary.app_data) && isPlainObject(primary.app_data.properties) ? primary.app_data.properties : {};
   const defaults = getPipelineDefaults(doc);
@@ -412,7 +416,7 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
   const parameters = checkPipelineParameters(properties.pipeline_parameters);
   diagnostics.push(...parameters.diagnostics);
 
-  const flat = flattenPipeline(doc);
+  const flat = flattenPipeline(doc, onlyPipelineNodes);
   diagnostics.push(...flat.diagnostics);
   const effective = options.reuse ? new Map<INode, IComponentParameters>() : null;
   if (options.reuse) {
