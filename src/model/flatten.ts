@@ -231,6 +231,11 @@ export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineNodes?: 
   const idsAreUnique = pipelineOf.size === nodes.length;
   const seen = idsAreUnique ? null : new Set<string>();
   const targetSources = new TargetSources(edges);
+  const addEdge = (source: string, target: string) => {
+    if (seen ? addKey(seen, `${source}\u0000${target}`) : targetSources.isNew(source)) {
+      edges.push({ source, target });
+    }
+  };
   // Indexed loops: these run for every link, and for-of allocates an iterator each.
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n];
@@ -250,15 +255,17 @@ export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineNodes?: 
         if (!isLink(link)) {
           continue;
         }
-        // Appended, never emptied: emptying drops the list's storage, and it would be
-        // allocated again for every link.
-        const first = sources.length;
+        // A link from an execution node of the same pipeline (almost all of them) is its
+        // own source; only links through supernodes need the list.
+        const from = nodesOf(pipeline).get(link.node_id_ref);
+        if (from?.type === 'execution_node') {
+          addEdge(from.id, node.id);
+          continue;
+        }
+        sources.length = 0;
         collectSources(pipeline, link.node_id_ref, link.port_id_ref, node.id, 0, sources);
-        for (let k = first; k < sources.length; k++) {
-          const source = sources[k];
-          if (seen ? addKey(seen, `${source}\u0000${node.id}`) : targetSources.isNew(source)) {
-            edges.push({ source, target: node.id });
-          }
+        for (let k = 0; k < sources.length; k++) {
+          addEdge(sources[k], node.id);
         }
       }
     }
