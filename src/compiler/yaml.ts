@@ -279,6 +279,11 @@ namespace Private {
   let frozenInline = new Map<object, string>();
   /** Block text of frozen maps, per call, by object and place (the start of its first line). */
   let frozenBlocks = new Map<object, Map<string, string>>();
+  /**
+   * Literal blocks as written, per call, by text and with their indentation: separate
+   * Task objects each carry the same three step scripts.
+   */
+  let literalBlocks = new Map<string, { indent: number; text: string }>();
 
   function put(text: string): void {
     pieces[count++] = text;
@@ -384,17 +389,16 @@ namespace Private {
         put(tail);
         return;
       }
+      const written = literalBlocks.get(item);
+      if (written !== undefined && written.indent === indent) {
+        put(written.text);
+        return;
+      }
       const block = item.includes('\n') ? literal(item) : null;
       if (block) {
-        put(LITERAL_HEADER[block.header]);
-        const inner = spaces(indent + 2);
-        for (const line of block.lines) {
-          if (line !== '') {
-            put(inner);
-            put(line);
-          }
-          put('\n');
-        }
+        const text = captured(() => literalLines(block.header, block.lines, indent));
+        literalBlocks.set(item, { indent, text });
+        put(text);
         return;
       }
       put(tailText(item));
@@ -414,6 +418,18 @@ namespace Private {
       sequence(item, indent, key !== undefined && style.flowItems?.has(key) === true);
     } else {
       map(item as Record<string, unknown>, indent + 2, false);
+    }
+  }
+
+  function literalLines(header: string, lines: string[], indent: number): void {
+    put(LITERAL_HEADER[header]);
+    const inner = spaces(indent + 2);
+    for (const line of lines) {
+      if (line !== '') {
+        put(inner);
+        put(line);
+      }
+      put('\n');
     }
   }
 
@@ -513,6 +529,7 @@ namespace Private {
       frozenLine = new Map();
       frozenInline = new Map();
       frozenBlocks = new Map();
+      literalBlocks = new Map();
       style = BLOCK;
     }
   }
