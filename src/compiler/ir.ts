@@ -26,10 +26,10 @@ import {
   normalizeMountPath,
   normalizeTimeout,
   PipelineParameterType,
-  resolveNodeFile,
-  resolveParameters
+  resolveNodeFile
 } from './model';
 import type { IKeyValue } from '../model';
+import { IInheritedDefault, inheritedDefaults, resolveWithDefaults } from '../model/resolve';
 import { withInputsFrom } from './inputs';
 import { orderGraph, runnableGraph } from './order';
 import { assignUniqueNames, fileStem, MAX_PIPELINE_NAME, MAX_TASK_NAME, nameBase, toDns1123Label } from './names';
@@ -60,6 +60,7 @@ export function buildIR(
 
   const flat = reuse.flat ?? flattenPipeline(doc);
   const defaults = getPipelineDefaults(doc);
+  let inherited: IInheritedDefault[] | undefined;
   // Nodes are handled by index (see order.ts): no per-node Maps, Sets, closures or pair arrays.
   const graph = runnableGraph(flat);
   const { nodes, labels, filenames } = graph;
@@ -113,7 +114,8 @@ export function buildIR(
         }
       }
     }
-    const properties = reuse.effective?.get(node) ?? resolveParameters(node, defaults);
+    // Validation's effective properties; without them (buildIR alone) the defaults are worked out once.
+    const properties = reuse.effective?.get(node) ?? resolveWithDefaults(node, (inherited ??= inheritedDefaults(defaults)));
     const irNode = Private.node(context, node, labels[i], filenames[i] ?? '', properties, taskNameOf(i), runAfter, inputParents);
     if (irNode.outputs.length || inputParents.length) {
       passing[i] = 1;
