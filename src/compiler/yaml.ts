@@ -121,13 +121,13 @@ namespace Private {
   }
 
   /** A flow map key with its colon and space, and the comma before it unless `first`. */
-  export function flowKeyText(key: string, first: boolean): string {
+  function flowKeyText(key: string, first: boolean): string {
     const cache = first ? flowKeyCache : flowNextKeyCache;
     return cache.get(key) ?? remember(cache, key, (first ? '' : ', ') + string(key, true) + ': ');
   }
 
   /** A block scalar as the rest of its line (` value\n`). */
-  export function tailText(value: unknown): string {
+  function tailText(value: unknown): string {
     if (typeof value !== 'string') {
       return ' ' + scalar(value, false) + '\n';
     }
@@ -300,31 +300,6 @@ namespace Private {
     return chunks.length === 1 ? chunks[0] : chunks.join('');
   }
 
-  /** The flow-style text of a collection or scalar, as `inline` writes it. */
-  function inlineText(value: unknown): string {
-    if (Array.isArray(value)) {
-      let text = '[';
-      for (let i = 0; i < value.length; i++) {
-        text += (i ? ', ' : '') + inlineText(value[i]);
-      }
-      return text + ']';
-    }
-    if (isMap(value)) {
-      let text = '{';
-      let first = true;
-      for (const key in value) {
-        const item = value[key];
-        if (item !== undefined) {
-          text += (first ? '' : ', ') + scalar(key, true) + ': ' + inlineText(item);
-          first = false;
-        }
-      }
-      return text + '}';
-    }
-    // (A multi-line string is never plain: it comes back double-quoted.)
-    return scalar(value, true);
-  }
-
   /**
    * Writes `value` in flow style (`[a, b]`, `{name: A, value: x}`); as the rest of a
    * line (` [a, b]\n`) when `line`, with the space and line break in its first and last
@@ -346,12 +321,19 @@ namespace Private {
       const memo = line ? frozenLine : frozenInline;
       let text = memo.get(value);
       if (text === undefined) {
-        text = line ? ' ' + inlineText(value) + '\n' : inlineText(value);
+        const outer = startCapture();
+        collection(value, line);
+        text = endCapture(outer);
         memo.set(value, text);
       }
       put(text);
       return;
     }
+    collection(value, line);
+  }
+
+  /** An array or map in flow style, as `inline` writes it. */
+  function collection(value: object, line: boolean): void {
     if (Array.isArray(value)) {
       put(line ? ' [' : '[');
       for (let i = 0; i < value.length; i++) {
@@ -396,7 +378,9 @@ namespace Private {
       }
       const block = item.includes('\n') ? literal(item) : null;
       if (block) {
-        const text = captured(() => literalLines(block.header, block.lines, indent));
+        const outer = startCapture();
+        literalLines(block.header, block.lines, indent);
+        const text = endCapture(outer);
         literalBlocks.set(item, { indent, text });
         put(text);
         return;
@@ -441,7 +425,9 @@ namespace Private {
       let byPlace = frozenBlocks.get(object);
       let text = byPlace?.get(place);
       if (text === undefined) {
-        text = captured(() => entries(object, indent, dashFirst));
+        const outer = startCapture();
+        entries(object, indent, dashFirst);
+        text = endCapture(outer);
         if (!byPlace) {
           frozenBlocks.set(object, (byPlace = new Map()));
         }
@@ -465,18 +451,30 @@ namespace Private {
     }
   }
 
-  /** What `write` writes, as a string of its own. */
-  function captured(write: () => void): string {
+  /**
+   * Writing to a string of its own, for the memos: `startCapture`, write, then
+   * `endCapture` with what the start returned. (Not a callback: a function that creates
+   * a closure allocates its context on every call, and these run per line.) On a throw
+   * `write` resets the whole state.
+   */
+  interface IOuterText {
+    pieces: string[];
+    count: number;
+    chunks: string[];
+  }
+
+  function startCapture(): IOuterText {
     const outer = { pieces, count, chunks };
     pieces = [];
     count = 0;
     chunks = [];
-    try {
-      write();
-      return finish();
-    } finally {
-      ({ pieces, count, chunks } = outer);
-    }
+    return outer;
+  }
+
+  function endCapture(outer: IOuterText): string {
+    const text = finish();
+    ({ pieces, count, chunks } = outer);
+    return text;
   }
 
   function sequence(items: unknown[], indent: number, flowItems = false): void {
