@@ -39,6 +39,10 @@ export interface IValidateOptions {
 /** The flattened pipeline and each runnable node's effective properties. */
 export interface IValidationReuse {
   flat?: IFlatPipeline;
+  /**
+   * As resolveParameters returns them: often the node's own parameters object or lists,
+   * or one shared frozen empty list, so read-only.
+   */
   effective?: Map<INode, IComponentParameters>;
 }
 
