@@ -428,6 +428,9 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
     options.reuse.effective = effective!;
   }
   const extraFor = (node: INode): Partial<IDiagnostic> => {
+    if (onlyPipelineNodes) {
+      return Private.NO_EXTRA; // every node is in the primary pipeline
+    }
     const pipelineId = flat.pipelineOf.get(node.id);
     return pipelineId && pipelineId !== doc.primary_pipeline ? { pipelineId } : Private.NO_EXTRA;
   };
