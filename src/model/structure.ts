@@ -139,10 +139,12 @@ function checkNodeShape(node: unknown, p: number, n: number, nodesById: Map<stri
     return;
   }
   const typed = node as INode;
-  if (nodesById.has(node.id)) {
+  // One hash operation per node: the map grows unless the id is there already.
+  const known = nodesById.size;
+  nodesById.set(node.id, typed);
+  if (nodesById.size === known) {
     problems.push(nodeDiagnostic(typed, 'error', 'duplicate-node-id', undefined, 'another node has the same id.', { path: `${nodePath(p, n)}/id` }));
   }
-  nodesById.set(node.id, typed);
   if (node.app_data !== undefined) {
     if (!isPlainObject(node.app_data)) {
       problems.push(nodeDiagnostic(typed, 'error', 'invalid-node', 'app_data', `must be an object, found ${typeName(node.app_data)}.`, { path: `${nodePath(p, n)}/app_data` }));
@@ -251,10 +253,11 @@ export function checkDocumentContent(
             );
           }
           if (typeof link.id === 'string') {
-            if (linkIds.has(link.id)) {
+            const known = linkIds.size;
+            linkIds.add(link.id);
+            if (linkIds.size === known) {
               problems.push(nodeDiagnostic(node, 'warning', 'duplicate-link-id', undefined, `link id "${link.id}" is used twice.`, { ...extra }));
             }
-            linkIds.add(link.id);
           }
         }
       }

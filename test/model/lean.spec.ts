@@ -234,3 +234,21 @@ describe('file name tests', () => {
     }
   });
 });
+
+describe('repeated ids', () => {
+  it('warns once per repeated link id, at the repeat', () => {
+    const doc = createPipeline('links');
+    const [a, b, c] = ['a', 'b', 'c'].map(id => createNode({ id, kind: 'python', filename: `${id}.py`, x: 0, y: 0 }));
+    b.inputs![0].links = [{ id: 'same', node_id_ref: 'a', port_id_ref: 'outPort' }];
+    c.inputs![0].links = [
+      { id: 'same', node_id_ref: 'a', port_id_ref: 'outPort' },
+      { id: 'other', node_id_ref: 'b', port_id_ref: 'outPort' },
+      { id: 'same', node_id_ref: 'b', port_id_ref: 'outPort' }
+    ];
+    doc.pipelines[0].nodes = [a, b, c];
+    expect(validatePipeline(doc).filter(d => d.code === 'duplicate-link-id').map(d => d.message)).toEqual([
+      'Node "c.py" (c): link id "same" is used twice.',
+      'Node "c.py" (c): link id "same" is used twice.'
+    ]);
+  });
+});
