@@ -175,8 +175,9 @@ export function resolveWithDefaults(node: INode, inherited: readonly IInheritedD
   for (let i = 0; i < LIST_PROPERTIES.length; i++) {
     const property = LIST_PROPERTIES[i];
     const value = own[property];
-    if (Array.isArray(value)) {
-      result = withValue(result, own, property, cleanList(property, value));
+    const cleaned = Array.isArray(value) ? cleanList(property, value) : value;
+    if (cleaned !== value) {
+      result = withValue(result, own, property, cleaned);
     }
   }
   for (let i = 0; i < inherited.length; i++) {
