@@ -91,10 +91,11 @@ function isEntryBinding(node: INode): boolean {
 }
 
 /**
- * `onlyPipelineNodes`: the nodes of a one-pipeline document by id, when the caller has them
- * (validatePipeline, from checkDocumentShape), instead of an index built here.
+ * `onlyPipelineIndex`: the positions of a one-pipeline document's nodes in its node list
+ * by id, when the caller has them (validatePipeline, from checkDocumentShape), instead of
+ * an index built here.
  */
-export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineNodes?: ReadonlyMap<string, INode>): IFlatPipeline {
+export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineIndex?: ReadonlyMap<string, number>): IFlatPipeline {
   const diagnostics: IDiagnostic[] = [];
   const nodes: INode[] = [];
   const pipelineOf = new Map<string, string>();
@@ -102,10 +103,15 @@ export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineNodes?: 
   /** Sub-pipeline id → the supernode (and its pipeline) that embeds it. */
   const parents = new Map<string, { pipeline: IPipeline; supernode: INode }>();
 
-  const nodesOf = (pipeline: IPipeline): ReadonlyMap<string, INode> => {
-    if (onlyPipelineNodes && doc.pipelines.length === 1) {
-      return onlyPipelineNodes;
+  const nodeIn = (pipeline: IPipeline, id: string): INode | undefined => {
+    if (onlyPipelineIndex && doc.pipelines.length === 1) {
+      const at = onlyPipelineIndex.get(id);
+      return at === undefined ? undefined : pipeline.nodes[at];
     }
+    return nodesOf(pipeline).get(id);
+  };
+
+  const nodesOf = (pipeline: IPipeline): ReadonlyMap<string, INode> => {
     const known = index.get(pipeline.id);
     if (known) {
       return known;
@@ -170,7 +176,7 @@ export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineNodes?: 
     if (depth > MAX_DEPTH) {
       return;
     }
-    const node = nodesOf(pipeline).get(nodeId);
+    const node = nodeIn(pipeline, nodeId);
     if (!node) {
       return;
     }
@@ -185,7 +191,7 @@ export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineNodes?: 
       }
       const out_ = ports(node.outputs).find(port => port.id === portRef) ?? (ports(node.outputs).length === 1 ? ports(node.outputs)[0] : undefined);
       const exitId = out_ && typeof out_.subflow_node_ref === 'string' ? out_.subflow_node_ref : undefined;
-      const exit = exitId ? nodesOf(sub).get(exitId) : undefined;
+      const exit = exitId ? nodeIn(sub, exitId) : undefined;
       if (exit) {
         const inputs = ports(exit.inputs);
         const matching = inputs.filter(port => portRef && typeof port.id === 'string' && port.id.includes(portRef));
@@ -257,7 +263,7 @@ export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineNodes?: 
         }
         // A link from an execution node of the same pipeline (almost all of them) is its
         // own source; only links through supernodes need the list.
-        const from = nodesOf(pipeline).get(link.node_id_ref);
+        const from = nodeIn(pipeline, link.node_id_ref);
         if (from?.type === 'execution_node') {
           addEdge(from.id, node.id);
           continue;
@@ -283,68 +289,25 @@ export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineNodes?: 
  * of its garbage.
  */
 export function findCycles(nodeIds: string[], edges: IFlatEdge[]): string[][] {
-  const graph = Private.numberedGraph(nodeIds, edges);
-  const { ids, offsets, successors, selfLoop } = graph;
-  const count = ids.length;
-  const order = new Int32Array(count).fill(-1);
-  const low = new Int32Array(count);
-  const onStack = new Uint8Array(count);
-  const stack = new Int32Array(count);
-  /** Where each node sits on `stack` (valid while it is on it). */
-  const stackAt = new Int32Array(count);
-  // The depth-first path: a node and the position of its next successor to visit.
-  const pathNodes = new Int32Array(count);
-  const pathNext = new Int32Array(count);
-  const cycles: string[][] = [];
-  let counter = 0;
-  let stackSize = 0;
-  let depth = 0;
-  const enter = (node: number) => {
-    order[node] = low[node] = counter++;
-    stackAt[node] = stackSize;
-    stack[stackSize++] = node;
-    onStack[node] = 1;
-    pathNodes[depth] = node;
-    pathNext[depth++] = offsets[node];
-  };
-  for (let start = 0; start < count; start++) {
-    if (order[start] !== -1) {
-      continue;
-    }
-    enter(start);
-    while (depth) {
-      const node = pathNodes[depth - 1];
-      if (pathNext[depth - 1] < offsets[node + 1]) {
-        const next = successors[pathNext[depth - 1]++];
-        if (order[next] === -1) {
-          enter(next);
-        } else if (onStack[next]) {
-          low[node] = Math.min(low[node], order[next]);
-        }
-        continue;
-      }
-      depth--;
-      if (depth) {
-        const parent = pathNodes[depth - 1];
-        low[parent] = Math.min(low[parent], low[node]);
-      }
-      if (low[node] === order[node]) {
-        const first = stackAt[node];
-        if (stackSize - first > 1 || selfLoop[node]) {
-          const component: string[] = [];
-          for (let i = first; i < stackSize; i++) {
-            component.push(ids[stack[i]]);
-          }
-          cycles.push(component);
-        }
-        for (let i = first; i < stackSize; i++) {
-          onStack[stack[i]] = 0;
-        }
-        stackSize = first;
-      }
+  const numberOf = new Map<string, number>();
+  const ids: string[] = [];
+  for (let i = 0; i < nodeIds.length; i++) {
+    const id = nodeIds[i];
+    if (!numberOf.has(id)) {
+      numberOf.set(id, ids.length);
+      ids.push(id);
     }
   }
-  return cycles;
+  return Private.cycles(Private.numberedGraph(ids.length, numberOf, edges), number => ids[number]);
+}
+
+/**
+ * findCycles over the execution nodes of a one-pipeline document, numbered by their
+ * positions in its node list (`index`, as checkDocumentShape fills it) instead of by a
+ * Map built here. Its other nodes have no edges, so they add no cycles.
+ */
+export function findCyclesInPipeline(nodes: readonly INode[], index: ReadonlyMap<string, number>, edges: IFlatEdge[]): string[][] {
+  return Private.cycles(Private.numberedGraph(nodes.length, index, edges), number => nodes[number].id);
 }
 
 /**
@@ -428,30 +391,84 @@ export function topologicalOrder(
 }
 
 namespace Private {
+  /** Tarjan over a numbered graph, starting from nodes 0, 1, ...; components as ids. */
+  export function cycles(graph: INumberedGraph, idOf: (number: number) => string): string[][] {
+    const { count, offsets, successors, selfLoop } = graph;
+    const order = new Int32Array(count).fill(-1);
+    const low = new Int32Array(count);
+    const onStack = new Uint8Array(count);
+    const stack = new Int32Array(count);
+    /** Where each node sits on `stack` (valid while it is on it). */
+    const stackAt = new Int32Array(count);
+    // The depth-first path: a node and the position of its next successor to visit.
+    const pathNodes = new Int32Array(count);
+    const pathNext = new Int32Array(count);
+    const cycles: string[][] = [];
+    let counter = 0;
+    let stackSize = 0;
+    let depth = 0;
+    const enter = (node: number) => {
+      order[node] = low[node] = counter++;
+      stackAt[node] = stackSize;
+      stack[stackSize++] = node;
+      onStack[node] = 1;
+      pathNodes[depth] = node;
+      pathNext[depth++] = offsets[node];
+    };
+    for (let start = 0; start < count; start++) {
+      if (order[start] !== -1) {
+        continue;
+      }
+      enter(start);
+      while (depth) {
+        const node = pathNodes[depth - 1];
+        if (pathNext[depth - 1] < offsets[node + 1]) {
+          const next = successors[pathNext[depth - 1]++];
+          if (order[next] === -1) {
+            enter(next);
+          } else if (onStack[next]) {
+            low[node] = Math.min(low[node], order[next]);
+          }
+          continue;
+        }
+        depth--;
+        if (depth) {
+          const parent = pathNodes[depth - 1];
+          low[parent] = Math.min(low[parent], low[node]);
+        }
+        if (low[node] === order[node]) {
+          const first = stackAt[node];
+          if (stackSize - first > 1 || selfLoop[node]) {
+            const component: string[] = [];
+            for (let i = first; i < stackSize; i++) {
+              component.push(idOf(stack[i]));
+            }
+            cycles.push(component);
+          }
+          for (let i = first; i < stackSize; i++) {
+            onStack[stack[i]] = 0;
+          }
+          stackSize = first;
+        }
+      }
+    }
+    return cycles;
+  }
+
   /** A graph over node numbers: successors of node i are successors[offsets[i] .. offsets[i + 1]). */
   export interface INumberedGraph {
-    /** Distinct node ids, in first-seen order. */
-    ids: string[];
+    count: number;
     offsets: Int32Array;
     successors: Int32Array;
     selfLoop: Uint8Array;
   }
 
-  /** Numbers the nodes; edges to or from unknown ids are left out, the others kept in order. */
-  export function numberedGraph(nodeIds: string[], edges: IFlatEdge[]): INumberedGraph {
-    const numberOf = new Map<string, number>();
-    const ids: string[] = [];
-    for (let i = 0; i < nodeIds.length; i++) {
-      const id = nodeIds[i];
-      if (!numberOf.has(id)) {
-        numberOf.set(id, ids.length);
-        ids.push(id);
-      }
-    }
+  /** The edges between numbered nodes, kept in order; edges to or from unknown ids are left out. */
+  export function numberedGraph(count: number, numberOf: ReadonlyMap<string, number>, edges: IFlatEdge[]): INumberedGraph {
     const sources = new Int32Array(edges.length);
     const targets = new Int32Array(edges.length);
-    const offsets = new Int32Array(ids.length + 1);
-    const selfLoop = new Uint8Array(ids.length);
+    const offsets = new Int32Array(count + 1);
+    const selfLoop = new Uint8Array(count);
     let known = 0;
     for (let e = 0; e < edges.length; e++) {
       const edge = edges[e];
@@ -467,14 +484,14 @@ namespace Private {
         selfLoop[source] = 1;
       }
     }
-    for (let i = 0; i < ids.length; i++) {
+    for (let i = 0; i < count; i++) {
       offsets[i + 1] += offsets[i];
     }
-    const fill = offsets.slice(0, ids.length);
+    const fill = offsets.slice(0, count);
     const successors = new Int32Array(known);
     for (let e = 0; e < known; e++) {
       successors[fill[sources[e]]++] = targets[e];
     }
-    return { ids, offsets, successors, selfLoop };
+    return { count, offsets, successors, selfLoop };
   }
 }

@@ -31,10 +31,10 @@ function fatal(code: string, message: string, extra: Partial<IDiagnostic> = {}):
 }
 
 /**
- * Errors that make the document unusable; [] when the shape is sound. Fills `nodesById`
- * (when given) with the nodes of all pipelines by id.
+ * Errors that make the document unusable; [] when the shape is sound. Fills `nodeIndex`
+ * (when given) with each node's position in its pipeline's node list, by id.
  */
-export function checkDocumentShape(doc: unknown, nodesById: Map<string, INode> = new Map()): IDiagnostic[] {
+export function checkDocumentShape(doc: unknown, nodeIndex: Map<string, number> = new Map()): IDiagnostic[] {
   if (!isPlainObject(doc)) {
     return [fatal('invalid-document', `The file does not hold a pipeline: expected a JSON object, found ${typeName(doc)}.`)];
   }
@@ -101,7 +101,7 @@ export function checkDocumentShape(doc: unknown, nodesById: Map<string, INode> =
     }
     const nodes: unknown[] = pipeline.nodes;
     for (let n = 0; n < nodes.length; n++) {
-      checkNodeShape(nodes[n], p, n, nodesById, problems);
+      checkNodeShape(nodes[n], p, n, nodeIndex, problems);
     }
   });
   if (typeof doc.primary_pipeline !== 'string' || !pipelineIds.has(doc.primary_pipeline)) {
@@ -129,7 +129,7 @@ function nodePath(p: number, n: number): string {
   return `/pipelines/${p}/nodes/${n}`;
 }
 
-function checkNodeShape(node: unknown, p: number, n: number, nodesById: Map<string, INode>, problems: IDiagnostic[]): void {
+function checkNodeShape(node: unknown, p: number, n: number, nodeIndex: Map<string, number>, problems: IDiagnostic[]): void {
   if (!isPlainObject(node)) {
     problems.push(fatal('invalid-node', `Node at ${nodePath(p, n)} must be an object, found ${typeName(node)}.`, { path: nodePath(p, n) }));
     return;
@@ -140,9 +140,9 @@ function checkNodeShape(node: unknown, p: number, n: number, nodesById: Map<stri
   }
   const typed = node as INode;
   // One hash operation per node: the map grows unless the id is there already.
-  const known = nodesById.size;
-  nodesById.set(node.id, typed);
-  if (nodesById.size === known) {
+  const known = nodeIndex.size;
+  nodeIndex.set(node.id, n);
+  if (nodeIndex.size === known) {
     problems.push(nodeDiagnostic(typed, 'error', 'duplicate-node-id', undefined, 'another node has the same id.', { path: `${nodePath(p, n)}/id` }));
   }
   if (node.app_data !== undefined) {
@@ -212,20 +212,21 @@ function idsOf(nodes: readonly INode[]): Set<unknown> {
  * Problems inside a well-shaped document. With `typesOnly` (what parsePipeline uses),
  * property values are only checked for their JSON type; values that are well-typed but
  * invalid (memory -2, a malformed image) are left to validatePipeline, so that the
- * editor can show them on the canvas. `onlyPipelineNodes`: the nodes of a one-pipeline
- * document by id, when the caller has them (validatePipeline, from checkDocumentShape).
+ * editor can show them on the canvas. `onlyPipelineIndex`: the node ids of a one-pipeline
+ * document (with their positions), when the caller has them (validatePipeline, from
+ * checkDocumentShape).
  */
 export function checkDocumentContent(
   doc: IPipelineFlowDocument,
   options: ICheckOptions = {},
-  onlyPipelineNodes?: ReadonlyMap<string, INode>
+  onlyPipelineIndex?: ReadonlyMap<string, number>
 ): IDiagnostic[] {
   const problems: IDiagnostic[] = [];
   const pipelineIds = new Set(doc.pipelines.map(pipeline => pipeline.id));
   doc.pipelines.forEach((pipeline, p) => {
     const extra = pipeline.id === doc.primary_pipeline ? NO_EXTRA : { pipelineId: pipeline.id };
     const nodes = readNodes(pipeline);
-    const nodeIds: { has(id: unknown): boolean } = onlyPipelineNodes && doc.pipelines.length === 1 ? onlyPipelineNodes : idsOf(nodes);
+    const nodeIds: { has(id: unknown): boolean } = onlyPipelineIndex && doc.pipelines.length === 1 ? onlyPipelineIndex : idsOf(nodes);
     const linkIds = new Set<string>();
     nodes.forEach((node, n) => {
       if (typeof node.type !== 'string' || !KNOWN_NODE_TYPES.has(node.type)) {

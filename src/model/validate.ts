@@ -7,7 +7,7 @@ import { getNodeFilename, getNodeKind, getNodeLabel, getNodeParameters, getPipel
 import { kindForFile } from './create';
 import { nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
 import { reservedNodeEnvName, reservedParameterName } from './envnames';
-import { findCycles, flattenPipeline, IFlatPipeline } from './flatten';
+import { findCycles, findCyclesInPipeline, flattenPipeline, IFlatPipeline } from './flatten';
 import { isPlainObject } from './json';
 import {
   checkQualifiedName,
@@ -400,15 +400,16 @@ function checkFilename(node: INode, kind: NodeKind, filename: string, diagnostic
 
 /** All problems of a document; errors block compiling, warnings do not. */
 export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateOptions = {}): IDiagnostic[] {
-  const nodesById = new Map<string, INode>();
-  const shape = checkDocumentShape(doc, nodesById);
+  const nodeIndex = new Map<string, number>();
+  const shape = checkDocumentShape(doc, nodeIndex);
   if (shape.length) {
     return shape;
   }
-  // A one-pipeline document's nodes by id serve the content checks and the flattening
-  // too: at 5000 nodes each such index is a large object of its own.
-  const onlyPipelineNodes = doc.pipelines.length === 1 ? nodesById : undefined;
-  const diagnostics: IDiagnostic[] = checkDocumentContent(doc, {}, onlyPipelineNodes);
+  // In a one-pipeline document the shape check's index (node positions by id) serves the
+  // content checks, flattening and the cycle search too: at 5000 nodes each such index
+  // is a large object of its own.
+  const onlyPipelineIndex = doc.pipelines.length === 1 ? nodeIndex : undefined;
+  const diagnostics: IDiagnostic[] = checkDocumentContent(doc, {}, onlyPipelineIndex);
   const primary = getPrimaryPipeline(doc)!;
   const properties = isPlainObject(primary.app_data) && isPlainObject(primary.app_data.properties) ? primary.app_data.properties : {};
   const defaults = getPipelineDefaults(doc);
@@ -420,7 +421,7 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
   const parameters = checkPipelineParameters(properties.pipeline_parameters);
   diagnostics.push(...parameters.diagnostics);
 
-  const flat = flattenPipeline(doc, onlyPipelineNodes);
+  const flat = flattenPipeline(doc, onlyPipelineIndex);
   diagnostics.push(...flat.diagnostics);
   const effective = options.reuse ? new Map<INode, IComponentParameters>() : null;
   if (options.reuse) {
@@ -428,7 +429,7 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
     options.reuse.effective = effective!;
   }
   const extraFor = (node: INode): Partial<IDiagnostic> => {
-    if (onlyPipelineNodes) {
+    if (onlyPipelineIndex) {
       return Private.NO_EXTRA; // every node is in the primary pipeline
     }
     const pipelineId = flat.pipelineOf.get(node.id);
@@ -490,7 +491,9 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
       }
     }
   }
-  const cycles = findCycles(flat.nodes.map(node => node.id), flat.edges);
+  const cycles = onlyPipelineIndex
+    ? findCyclesInPipeline(primary.nodes, onlyPipelineIndex, flat.edges)
+    : findCycles(flat.nodes.map(node => node.id), flat.edges);
   if (cycles.length) {
     checkCycles(doc, flat, cycles, diagnostics, extraFor);
   }

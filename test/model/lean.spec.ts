@@ -252,3 +252,21 @@ describe('repeated ids', () => {
     ]);
   });
 });
+
+describe('cycles of a one-pipeline document (numbered by node positions)', () => {
+  it('are the cycles findCycles finds over the flattened nodes, with other nodes in between', () => {
+    const doc = createPipeline('loops');
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map(id => createNode({ id, kind: 'python', filename: `${id}.py`, x: 0, y: 0 }));
+    const link = (from: string) => ({ id: `${from}-link-${Math.floor(random() * 1e9)}`, node_id_ref: from, port_id_ref: 'outPort' });
+    a.inputs![0].links = [link('c')];
+    b.inputs![0].links = [link('a')];
+    c.inputs![0].links = [link('b')];
+    d.inputs![0].links = [link('d'), link('x')];
+    const other = { id: 'x', type: 'model_node', op: 'other', app_data: {}, inputs: [], outputs: [] } as unknown as INode;
+    doc.pipelines[0].nodes = [d, other, c, b, a];
+    const flat = flattenPipeline(doc);
+    const expected = findCycles(flat.nodes.map(node => node.id), flat.edges).flat();
+    expect(expected).toEqual(['d', 'c', 'a', 'b']);
+    expect(validatePipeline(doc).filter(diagnostic => diagnostic.code === 'cycle').map(diagnostic => diagnostic.nodeId)).toEqual(expected);
+  });
+});
