@@ -48,7 +48,13 @@ const ENVIRONMENT_RULES: IRule[] = [
 const PARAMETER_RULES = [...TASK_RULES, ...ENVIRONMENT_RULES];
 
 function firstReason(rules: IRule[], name: string): string | null {
-  return rules.find(rule => rule.matches(name))?.reason ?? null;
+  // A loop, not find(callback): validation asks this for every env var of every node.
+  for (let i = 0; i < rules.length; i++) {
+    if (rules[i].matches(name)) {
+      return rules[i].reason;
+    }
+  }
+  return null;
 }
 
 /**
