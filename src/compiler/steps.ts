@@ -133,14 +133,20 @@ export interface IStepContext {
 export interface IStepShared {
   scripts: Record<StepName, string>;
   envFrom: readonly unknown[];
+  /** fetch and save as they are in a task whose step has no env of its own (most tasks). */
+  plainTransferSteps: Readonly<Record<'fetch' | 'save', Readonly<Record<string, unknown>>>>;
   /** Embedded mode's `{ image }`; null in separate mode (the env differs per task). */
   stepTemplate: Readonly<Record<string, unknown>> | null;
 }
 
 export function stepShared(ctx: IStepContext): IStepShared {
+  const scripts = { fetch: Private.script('fetch', ctx), run: Private.script('run', ctx), save: Private.script('save', ctx) };
+  const envFrom = Object.freeze([Object.freeze({ secretRef: Object.freeze({ name: ctx.storageSecretName }) })]);
+  const plain = (step: 'fetch' | 'save') => Object.freeze({ name: step, envFrom, script: scripts[step] });
   return {
-    scripts: { fetch: Private.script('fetch', ctx), run: Private.script('run', ctx), save: Private.script('save', ctx) },
-    envFrom: Object.freeze([Object.freeze({ secretRef: Object.freeze({ name: ctx.storageSecretName }) })]),
+    scripts,
+    envFrom,
+    plainTransferSteps: Object.freeze({ fetch: plain('fetch'), save: plain('save') }),
     stepTemplate: ctx.sharedViaPodTemplate ? Object.freeze({ image: ctx.transferImage }) : null
   };
 }
@@ -199,7 +205,7 @@ export function buildSteps(
   parameters: IRParameter[],
   ctx: IStepContext,
   shared: IStepShared = stepShared(ctx)
-): Record<string, unknown>[] {
+): Readonly<Record<string, unknown>>[] {
   // Lists start as literals holding their first entry, not [] + push: a push reserves 17
   // slots, which the task objects keep through the YAML phase.
   const fetchEnv: EnvVar[] = node.inputParents.length ? [literal('TEKTON_INPUTS_FROM', node.inputParents.join(' '))] : [];
@@ -278,13 +284,11 @@ namespace Private {
    * only into these two steps, never into the run step that executes user code. (Two
    * `secretKeyRef` entries per step would cost ~450 bytes per task; see the size note.)
    */
-  export function transferStep(step: StepName, env: EnvVar[], shared: IStepShared): Record<string, unknown> {
-    const result: Record<string, unknown> = { name: step, envFrom: shared.envFrom };
-    if (env.length) {
-      result.env = env;
+  export function transferStep(step: 'fetch' | 'save', env: EnvVar[], shared: IStepShared): Readonly<Record<string, unknown>> {
+    if (!env.length) {
+      return shared.plainTransferSteps[step];
     }
-    result.script = shared.scripts[step];
-    return result;
+    return { name: step, envFrom: shared.envFrom, env, script: shared.scripts[step] };
   }
 
   export function script(step: StepName, ctx: IStepContext): string {

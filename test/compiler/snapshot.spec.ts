@@ -32,8 +32,10 @@ function masked(document: IPipelineFlowDocument, options: ICompileOptions): stri
       }
     }
   };
-  replace(result.documents);
-  const text = toTektonYaml(result.documents);
+  // A copy: tasks share frozen objects (steps, envFrom) that cannot be masked in place.
+  const documents = structuredClone(result.documents);
+  replace(documents);
+  const text = toTektonYaml(documents);
   expect(text).not.toContain('MC_CONFIG_DIR'); // every script was masked
   return text;
 }
