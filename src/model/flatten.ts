@@ -20,7 +20,11 @@ export interface IFlatPipeline {
   nodes: INode[];
   /** Upstream → downstream, one per pair, in target order. */
   edges: IFlatEdge[];
-  /** Pipeline id of each node in `nodes`. */
+  /**
+   * Pipeline id of each node in `nodes` that comes from a sub-pipeline; a node not listed
+   * is in the primary pipeline (all nodes of a one-pipeline document: no Map entry for
+   * each of its 5000 nodes).
+   */
   pipelineOf: Map<string, string>;
   diagnostics: IDiagnostic[];
 }
@@ -77,6 +81,15 @@ class TargetSources {
   }
 }
 
+/** Whether no two nodes have the same id. */
+function areUnique(nodes: readonly INode[]): boolean {
+  const ids = new Set<string>();
+  for (let i = 0; i < nodes.length; i++) {
+    ids.add(nodes[i].id);
+  }
+  return ids.size === nodes.length;
+}
+
 /** Adds `key` to `seen`; false when it was there already. */
 function addKey(seen: Set<string>, key: string): boolean {
   if (seen.has(key)) {
@@ -98,6 +111,8 @@ function isEntryBinding(node: INode): boolean {
 export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineIndex?: ReadonlyMap<string, number>): IFlatPipeline {
   const diagnostics: IDiagnostic[] = [];
   const nodes: INode[] = [];
+  /** The pipeline of each node in `nodes`, by position. */
+  const nodePipelines: IPipeline[] = [];
   const pipelineOf = new Map<string, string>();
   const index = new Map<string, ReadonlyMap<string, INode>>();
   /** Sub-pipeline id → the supernode (and its pipeline) that embeds it. */
@@ -158,7 +173,10 @@ export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineIndex?: 
         visit(sub, [...path, sub.id]);
       } else if (node.type === 'execution_node') {
         nodes.push(node);
-        pipelineOf.set(node.id, pipeline.id);
+        nodePipelines.push(pipeline);
+        if (pipeline !== primary) {
+          pipelineOf.set(node.id, pipeline.id);
+        }
       }
     }
   };
@@ -234,7 +252,7 @@ export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineIndex?: 
   // Edges are added target by target, so a target's edges are contiguous and repeats are
   // found among them, without a key string per edge. Not so when node ids repeat (a
   // malformed document): then one Set of "source target" keys, as before.
-  const idsAreUnique = pipelineOf.size === nodes.length;
+  const idsAreUnique = onlyPipelineIndex && doc.pipelines.length === 1 ? onlyPipelineIndex.size === primary.nodes.length : areUnique(nodes);
   const seen = idsAreUnique ? null : new Set<string>();
   const targetSources = new TargetSources(edges);
   const addEdge = (source: string, target: string) => {
@@ -245,7 +263,7 @@ export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineIndex?: 
   // Indexed loops: these run for every link, and for-of allocates an iterator each.
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n];
-    const pipeline = getPipeline(doc, pipelineOf.get(node.id))!;
+    const pipeline = nodePipelines[n];
     const inputs = node.inputs;
     if (!Array.isArray(inputs)) {
       continue;

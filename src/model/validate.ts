@@ -514,7 +514,7 @@ function checkCycles(
     const names = cycle.map(id => `"${getNodeLabel(byId.get(id)!) || id}"`).join(', ');
     for (const id of cycle) {
       const node = byId.get(id)!;
-      const pipeline = getPipeline(doc, flat.pipelineOf.get(id));
+      const pipeline = getPipeline(doc, flat.pipelineOf.get(id) ?? doc.primary_pipeline);
       const linkIds = getPipelineLinks(pipeline)
         .filter(link => link.target === id && members.has(link.source))
         .map(link => link.id);

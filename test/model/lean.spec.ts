@@ -214,6 +214,21 @@ describe('flattenPipeline', () => {
     expect(flat.edges).toEqual(parents.map(parent => ({ source: parent.id, target: 'child' })));
     expect(validatePipeline(doc).filter(d => d.severity === 'error')).toEqual([]);
   });
+
+  it('gives the same nodes and edges with the shape check index as without, and lists no primary-pipeline node in pipelineOf', () => {
+    const doc = createPipeline('indexed');
+    const nodes = Array.from({ length: 30 }, (_, i) => createNode({ id: `n${i}`, kind: 'python', filename: `n${i}.py`, x: 0, y: 0 }));
+    nodes.forEach((node, i) => {
+      node.inputs![0].links = i ? [0, 1, 2].map(k => ({ id: `l${i}-${k}`, node_id_ref: `n${Math.floor(random() * i)}`, port_id_ref: 'outPort' })) : [];
+    });
+    doc.pipelines[0].nodes = nodes;
+    const index = new Map(nodes.map((node, i) => [node.id, i]));
+    const plain = flattenPipeline(doc);
+    const indexed = flattenPipeline(doc, index);
+    expect(indexed.nodes).toEqual(plain.nodes);
+    expect(indexed.edges).toEqual(plain.edges);
+    expect([plain.pipelineOf.size, indexed.pipelineOf.size]).toEqual([0, 0]);
+  });
 });
 
 describe('file name tests', () => {
