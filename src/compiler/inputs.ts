@@ -17,22 +17,59 @@
  */
 import type { IRNode } from './types';
 
-/** Per node: computes `inputsFrom` of all the nodes of its pipeline (see withInputsFrom). */
-const pending = new WeakMap<object, () => void>();
+/** The nodes of one IR, in topological order, until their `inputsFrom` lists are computed. */
+class PendingLists {
+  constructor(private readonly nodes: IRNode[]) {}
+
+  /** Gives every node of the IR its list as a plain, writable, enumerable value. */
+  computeAll(): void {
+    const lists = mergedInputs(this.nodes);
+    for (let i = 0; i < this.nodes.length; i++) {
+      Object.defineProperty(this.nodes[i], 'inputsFrom', { value: lists[i], writable: true, enumerable: true, configurable: true });
+    }
+  }
+}
+
+/**
+ * Makes objects carry a hidden link to their PendingLists. A base class constructor that
+ * returns an existing object makes `new` add the subclass's private field to that object:
+ * a private field is an ordinary in-object slot for V8 (no hash table entry per node, as a
+ * WeakMap needs) and invisible to Object.keys, JSON, spread and jest's equality.
+ */
+class Adopt {
+  constructor(target: object) {
+    return target;
+  }
+}
+
+class PendingLink extends Adopt {
+  readonly #pending: PendingLists;
+
+  constructor(node: object, pending: PendingLists) {
+    super(node);
+    this.#pending = pending;
+  }
+
+  /** The node's PendingLists, or undefined once the lists are computed (or for other objects). */
+  static of(node: object): PendingLists | undefined {
+    return #pending in node ? (node as PendingLink).#pending : undefined;
+  }
+}
 
 /**
  * One accessor shared by all nodes (V8 keeps one object shape for them): on first read of
- * any node's `inputsFrom`, every node of its pipeline gets its list as a plain value.
+ * any node's `inputsFrom`, every node of its pipeline gets its list as a plain value
+ * (which replaces the accessor, so the link is not followed again).
  */
 const INPUTS_FROM: PropertyDescriptor = {
   enumerable: true,
   configurable: true,
   get(this: IRNode): string[] {
-    pending.get(this)?.();
+    PendingLink.of(this)?.computeAll();
     return this.inputsFrom;
   },
   set(this: IRNode, value: string[]) {
-    pending.get(this)?.();
+    PendingLink.of(this)?.computeAll();
     this.inputsFrom = value;
   }
 };
@@ -40,15 +77,9 @@ const INPUTS_FROM: PropertyDescriptor = {
 /** The nodes (in topological order) with `inputsFrom`, computed on first read; enumerable. */
 export function withInputsFrom(nodes: Omit<IRNode, 'inputsFrom'>[]): IRNode[] {
   const result = nodes as IRNode[];
-  const computeAll = () => {
-    const lists = mergedInputs(result);
-    result.forEach((node, i) => {
-      pending.delete(node);
-      Object.defineProperty(node, 'inputsFrom', { value: lists[i], writable: true, enumerable: true, configurable: true });
-    });
-  };
+  const pending = new PendingLists(result);
   for (let i = 0; i < result.length; i++) {
-    pending.set(result[i], computeAll);
+    new PendingLink(result[i], pending);
     Object.defineProperty(result[i], 'inputsFrom', INPUTS_FROM);
   }
   return result;

@@ -77,6 +77,17 @@ describe('upstream outputs (inputs.ts)', () => {
     ir.nodes[10].inputsFrom = ['x'];
     expect(ir.nodes[10].inputsFrom).toEqual(['x']);
   });
+
+  it('leaves no trace of the pending lists: keys, symbols, spread and equality see only IR properties', () => {
+    const ir = compile(randomDag(30), STORAGE).ir!;
+    const node = ir.nodes[7];
+    expect(Object.getOwnPropertySymbols(node)).toEqual([]);
+    const copy = { ...node }; // a spread reads inputsFrom through the accessor
+    expect(Object.keys(copy)).toEqual(Object.keys(node));
+    expect(copy.inputsFrom).toEqual(node.inputsFrom);
+    expect(node).toEqual(copy);
+    expect(node).toStrictEqual(copy);
+  });
 });
 
 describe('validation hands its work to the IR builder (compile)', () => {
