@@ -52,9 +52,23 @@ export function transliterate(text: string): string {
  */
 export function toDns1123Label(text: string, maxLength = DNS1123_LABEL_MAX): string {
   // ASCII (nearly every label) transliterates to itself: skip the per-character pass.
-  const ascii = (Private.isAscii(text) ? text : transliterate(text)).toLowerCase();
-  const dashed = ascii.replace(Private.NON_ALPHANUMERIC_RUNS, '-').replace(Private.OUTER_DASHES, '');
-  return dashed.slice(0, maxLength).replace(Private.TRAILING_DASHES, '');
+  const lower = (Private.isAscii(text) ? text : transliterate(text)).toLowerCase();
+  // One pass instead of three replaces: runs of [a-z0-9] joined by one '-' (what
+  // /[^a-z0-9]+/g → '-' and trimming outer dashes give), cut at maxLength, no dash at the
+  // end. A label that is already one run (e.g. "train") is returned as it is.
+  let result = '';
+  let start = -1;
+  for (let i = 0; i <= lower.length && result.length < maxLength; i++) {
+    if (i < lower.length && Private.isAlphanumeric(lower.charCodeAt(i))) {
+      if (start < 0) {
+        start = i;
+      }
+    } else if (start >= 0) {
+      result = result === '' ? lower.slice(start, i) : `${result}-${lower.slice(start, i)}`;
+      start = -1;
+    }
+  }
+  return result.length > maxLength ? result.slice(0, maxLength).replace(Private.TRAILING_DASHES, '') : result;
 }
 
 /** The file name without directories and extension: the fallback for an empty label. */
@@ -140,9 +154,12 @@ namespace Private {
   export const COMBINING_MARK = /\p{M}/u;
   // Shared, not literals in the functions: a literal is a new RegExp object per call.
   // (replace resets a global RegExp's lastIndex; the others have none.)
-  export const NON_ALPHANUMERIC_RUNS = /[^a-z0-9]+/g;
-  export const OUTER_DASHES = /^-+|-+$/g;
   export const TRAILING_DASHES = /-+$/;
+
+  /** [a-z0-9] */
+  export function isAlphanumeric(code: number): boolean {
+    return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
+  }
 
   export function isAscii(text: string): boolean {
     for (let i = 0; i < text.length; i++) {

@@ -50,6 +50,31 @@ describe('toDns1123Label', () => {
     expect(name).toBe('a'.repeat(39));
     expect(toDns1123Label('x'.repeat(200), 63)).toHaveLength(63);
   });
+
+  it('equals the three-replace definition for random labels and lengths (the one-pass scan)', () => {
+    const reference = (text: string, maxLength: number) =>
+      transliterate(text)
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')
+        .slice(0, maxLength)
+        .replace(/-+$/, '');
+    const alphabet = ['a', 'Z', '0', '9', '-', ' ', '_', '.', 'é', 'İ', 'ß', '数', '🚀', 'Щ'];
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let k = 0; k < 3000; k++) {
+      const length = random(24);
+      let text = '';
+      for (let i = 0; i < length; i++) {
+        text += alphabet[random(alphabet.length)];
+      }
+      const maxLength = 1 + random(12);
+      expect([text, maxLength, toDns1123Label(text, maxLength)]).toEqual([text, maxLength, reference(text, maxLength)]);
+    }
+  });
 });
 
 describe('assignUniqueNames', () => {
