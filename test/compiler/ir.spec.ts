@@ -23,7 +23,15 @@ describe('buildIR', () => {
     'dir/',
     '/abs.py',
     'C:/drive.py',
-    'c:\\drive.py'
+    'c:\\drive.py',
+    // folders that share a prefix, one after the other (baseDir reuses the previous folder)
+    'dir/a.py',
+    'dir/sub/c.py',
+    'dirx/d.py',
+    'dir/.',
+    'dir/..',
+    'x/.y/z.py',
+    'x/y./z.py'
   ];
   const PIPELINE_PATHS = [undefined, 'p.pipeline', 'a/b/p.pipeline', '/a/p.pipeline', 'a//./b/p.pipeline', '../p.pipeline'];
 
