@@ -23,20 +23,18 @@ export interface IRunnableGraph {
 }
 
 export function runnableGraph(flat: IFlatPipeline): IRunnableGraph {
-  const nodes: INode[] = [];
-  const indexOf = new Map<string, number>();
+  let nodes: INode[] = [];
+  let indexOf = new Map<string, number>();
+  // One hash operation per node: ids are unique in a valid document (the map's size tells).
   for (let k = 0; k < flat.nodes.length; k++) {
     const node = flat.nodes[k];
-    if (getNodeKind(node) === null) {
-      continue;
-    }
-    const index = indexOf.get(node.id);
-    if (index === undefined) {
+    if (getNodeKind(node) !== null) {
       indexOf.set(node.id, nodes.length);
       nodes.push(node);
-    } else {
-      nodes[index] = node; // a repeated id (reported by validation): the last node wins
     }
+  }
+  if (indexOf.size < nodes.length) {
+    ({ nodes, indexOf } = withoutRepeatedIds(nodes));
   }
   const labels: string[] = new Array(nodes.length);
   const filenames: (string | undefined)[] = new Array(nodes.length);
@@ -54,9 +52,16 @@ export function runnableGraph(flat: IFlatPipeline): IRunnableGraph {
   let sources = new Int32Array(flat.edges.length);
   let targets = new Int32Array(flat.edges.length);
   let count = 0;
+  // Edges come in target order: look a target up once for all its edges.
+  let target: string | undefined;
+  let to: number | undefined;
   for (let e = 0; e < flat.edges.length; e++) {
-    const from = indexOf.get(flat.edges[e].source);
-    const to = indexOf.get(flat.edges[e].target);
+    const edge = flat.edges[e];
+    if (edge.target !== target) {
+      target = edge.target;
+      to = indexOf.get(target);
+    }
+    const from = indexOf.get(edge.source);
     if (from !== undefined && to !== undefined) {
       sources[count] = from;
       targets[count++] = to;
@@ -67,6 +72,22 @@ export function runnableGraph(flat: IFlatPipeline): IRunnableGraph {
     targets = targets.subarray(0, count);
   }
   return { nodes, labels, filenames, rank, byRank, sources, targets };
+}
+
+/** One node per id, at its id's first position: the last node with the id wins (validation reports repeats). */
+function withoutRepeatedIds(all: INode[]): { nodes: INode[]; indexOf: Map<string, number> } {
+  const nodes: INode[] = [];
+  const indexOf = new Map<string, number>();
+  for (const node of all) {
+    const index = indexOf.get(node.id);
+    if (index === undefined) {
+      indexOf.set(node.id, nodes.length);
+      nodes.push(node);
+    } else {
+      nodes[index] = node;
+    }
+  }
+  return { nodes, indexOf };
 }
 
 function compareIds(a: string, b: string): number {
