@@ -11,6 +11,7 @@ import type { IFlatPipeline } from '../model';
 
 /** Runnable nodes (unique by id) and the edges between them, by node index. */
 export interface IRunnableGraph {
+  /** Read-only: often the flat pipeline's own list. */
   nodes: INode[];
   labels: string[];
   filenames: (string | undefined)[];
@@ -23,18 +24,17 @@ export interface IRunnableGraph {
 }
 
 export function runnableGraph(flat: IFlatPipeline): IRunnableGraph {
-  let nodes: INode[] = [];
+  // Usually every node runs and ids are unique (the map's size tells): then the flat list
+  // is the node list, with one hash operation per node.
+  let nodes: INode[] = flat.nodes;
   let indexOf = new Map<string, number>();
-  // One hash operation per node: ids are unique in a valid document (the map's size tells).
-  for (let k = 0; k < flat.nodes.length; k++) {
-    const node = flat.nodes[k];
-    if (getNodeKind(node) !== null) {
-      indexOf.set(node.id, nodes.length);
-      nodes.push(node);
-    }
+  let allRunnable = true;
+  for (let k = 0; k < nodes.length; k++) {
+    allRunnable = getNodeKind(nodes[k]) !== null && allRunnable;
+    indexOf.set(nodes[k].id, k);
   }
-  if (indexOf.size < nodes.length) {
-    ({ nodes, indexOf } = withoutRepeatedIds(nodes));
+  if (!allRunnable || indexOf.size < nodes.length) {
+    ({ nodes, indexOf } = runnableWithoutRepeatedIds(nodes));
   }
   const labels: string[] = new Array(nodes.length);
   const filenames: (string | undefined)[] = new Array(nodes.length);
@@ -74,11 +74,17 @@ export function runnableGraph(flat: IFlatPipeline): IRunnableGraph {
   return { nodes, labels, filenames, rank, byRank, sources, targets };
 }
 
-/** One node per id, at its id's first position: the last node with the id wins (validation reports repeats). */
-function withoutRepeatedIds(all: INode[]): { nodes: INode[]; indexOf: Map<string, number> } {
+/**
+ * The runnable nodes, one per id at its id's first position: the last node with the id
+ * wins (validation reports repeats).
+ */
+function runnableWithoutRepeatedIds(all: INode[]): { nodes: INode[]; indexOf: Map<string, number> } {
   const nodes: INode[] = [];
   const indexOf = new Map<string, number>();
   for (const node of all) {
+    if (getNodeKind(node) === null) {
+      continue;
+    }
     const index = indexOf.get(node.id);
     if (index === undefined) {
       indexOf.set(node.id, nodes.length);

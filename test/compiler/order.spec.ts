@@ -63,6 +63,14 @@ describe('orderGraph', () => {
     ]);
   });
 
+  it('leaves out nodes that do not run, and their edges', () => {
+    const doc = makeDocument([{ id: 'a' }, { id: 'b', parents: ['a'] }, { id: 'c', parents: ['b', 'a'] }]);
+    doc.pipelines[0].nodes[1].op = 'some-component:run';
+    const graph = runnableGraph(flattenPipeline(doc));
+    expect(graph.nodes.map(n => n.id)).toEqual(['a', 'c']);
+    expect([Array.from(graph.sources, i => graph.nodes[i].id), Array.from(graph.targets, i => graph.nodes[i].id)]).toEqual([['a'], ['c']]);
+  });
+
   it('orders random DAGs with shuffled ids by id among ready nodes', () => {
     const random = seededRandom(11);
     const ids = Array.from({ length: 120 }, (_, i) => `n${Math.floor(random() * 1e6)}-${i}`);
