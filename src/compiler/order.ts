@@ -39,12 +39,18 @@ export function runnableGraph(flat: IFlatPipeline): IRunnableGraph {
   const labels: string[] = new Array(nodes.length);
   const filenames: (string | undefined)[] = new Array(nodes.length);
   const byRank: number[] = new Array(nodes.length);
+  let inIdOrder = true;
   for (let i = 0; i < nodes.length; i++) {
     labels[i] = getNodeLabel(nodes[i]);
     filenames[i] = getNodeFilename(nodes[i]);
     byRank[i] = i;
+    inIdOrder = inIdOrder && (i === 0 || nodes[i - 1].id < nodes[i].id);
   }
-  byRank.sort((a, b) => compareIds(nodes[a].id, nodes[b].id));
+  // Nodes already in id order (as generated ids often are) need no sort, which would read
+  // every node once more.
+  if (!inIdOrder) {
+    byRank.sort((a, b) => compareIds(nodes[a].id, nodes[b].id));
+  }
   const rank = new Int32Array(nodes.length);
   for (let r = 0; r < nodes.length; r++) {
     rank[byRank[r]] = r;
