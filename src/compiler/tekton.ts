@@ -77,6 +77,9 @@ export function buildTektonObjects(ir: IRPipeline, options: ITektonOptions): Rec
   const shared = stepShared(ctx);
   const pipelineTasks: Record<string, unknown>[] = [];
   const taskObjects: Record<string, unknown>[] = [];
+  const taskRunSpecs: Record<string, unknown>[] = [];
+  // One pass over the IR nodes: at 5000 nodes they no longer fit in the CPU caches, and a
+  // second pass (for taskRunSpecs) read every one of them from memory again.
   for (const node of ir.nodes) {
     const taskSpec = Private.taskSpec(node, ir.parameters, ctx, shared, options.separateObjects);
     // Built from `{}`, which V8 gives room for four properties inline: a task with name,
@@ -86,7 +89,8 @@ export function buildTektonObjects(ir: IRPipeline, options: ITektonOptions): Rec
     pipelineTask.name = node.taskName;
     pipelineTask.displayName = Private.displayName(node.label);
     if (node.runAfter.length) {
-      pipelineTask.runAfter = node.runAfter.slice();
+      // The IR's list as it is (IR lists are read-only, like the shared step objects).
+      pipelineTask.runAfter = node.runAfter;
     }
     if (node.retries) {
       pipelineTask.retries = node.retries;
@@ -110,6 +114,10 @@ export function buildTektonObjects(ir: IRPipeline, options: ITektonOptions): Rec
       pipelineTask.taskSpec = metadata ? { metadata, ...taskSpec } : taskSpec;
     }
     pipelineTasks.push(pipelineTask);
+    const runSpec = Private.taskRunSpec(node);
+    if (runSpec) {
+      taskRunSpecs.push(runSpec);
+    }
   }
 
   const pipelineSpec: Record<string, unknown> = {};
@@ -140,13 +148,6 @@ export function buildTektonObjects(ir: IRPipeline, options: ITektonOptions): Rec
   }
   if (Object.keys(taskRunTemplate).length) {
     runSpec.taskRunTemplate = taskRunTemplate;
-  }
-  const taskRunSpecs: Record<string, unknown>[] = [];
-  for (const node of ir.nodes) {
-    const spec = Private.taskRunSpec(node);
-    if (spec) {
-      taskRunSpecs.push(spec);
-    }
   }
   if (taskRunSpecs.length) {
     runSpec.taskRunSpecs = taskRunSpecs;

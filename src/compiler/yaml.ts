@@ -31,6 +31,11 @@ export function toMultiDocumentYaml(values: unknown[], style: IYamlStyle = BLOCK
   return Private.write(values, '---', style);
 }
 
+/** Whether the emitter writes `text` as it is without a look at its caches (exported for tests). */
+export function isCommonPlainScalar(text: string): boolean {
+  return Private.isCommonPlain(text);
+}
+
 /** A scalar as YAML text (exported for tests). */
 export function formatScalar(value: unknown, inFlow = false): string {
   return Private.scalar(value, inFlow);
@@ -50,6 +55,11 @@ namespace Private {
   const PLAIN_BLOCK = /^[A-Za-z_/$(\\^][\x20-\x7e]*$/;
   /** In flow context PyYAML (YAML 1.1) also ends a plain scalar at "?" and ":". */
   const FLOW_INDICATOR = /[,[\]{}?:]/;
+  /**
+   * Strings that are plain in block and flow context alike whatever they hold, but for a
+   * trailing space and the special words (see isCommonPlain): letters, digits, `_ ./()$-`.
+   */
+  const COMMON_PLAIN = /^[A-Za-z_/$(][\w ./()$-]*$/;
   /** Everything a literal block cannot carry verbatim (controls other than tab/newline, line separators, BOM). */
   const NOT_LITERAL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]/;
 
@@ -82,6 +92,22 @@ namespace Private {
     return plain ? text : doubleQuoted(text);
   }
 
+  /**
+   * A quick test that `text` is written as it is, in block and flow context: true for task
+   * names, file names and the like; false for some strings that are plain too (those go
+   * through `format` and its caches). The caches of formatted text pay for themselves on
+   * strings shared by many tasks (images, scripts); a task's own strings are new on every
+   * compile, so their lookup hashed and compared them with the cached copy, in a table
+   * that at 5000 tasks no longer fits the CPU caches (~3x slower than this test).
+   */
+  export function isCommonPlain(text: string): boolean {
+    return (
+      COMMON_PLAIN.test(text) &&
+      text.charCodeAt(text.length - 1) !== 0x20 &&
+      (text.length > 5 || !SPECIAL_PLAIN.has(text)) // the special words are all 5 characters or shorter
+    );
+  }
+
   function remember(cache: Map<string, string>, text: string, formatted: string): string {
     if (cache.size >= CACHE_LIMIT) {
       cache.clear();
@@ -91,6 +117,9 @@ namespace Private {
   }
 
   function string(text: string, inFlow: boolean): string {
+    if (isCommonPlain(text)) {
+      return text;
+    }
     if (!inFlow) {
       return format(text, false);
     }
@@ -103,18 +132,23 @@ namespace Private {
    */
   const keyLines: Map<string, string>[] = [];
   const dashKeyLines: Map<string, string>[] = [];
+  /** The same with the space before a plain scalar (`    name: `), see entries. */
+  const keySpaceLines: Map<string, string>[] = [];
+  const dashKeySpaceLines: Map<string, string>[] = [];
   let keyLineCount = 0;
 
-  function keyLine(width: number, dash: boolean, key: string): string {
-    const byWidth = dash ? dashKeyLines : keyLines;
+  function keyLine(width: number, dash: boolean, key: string, space = false): string {
+    const byWidth = space ? (dash ? dashKeySpaceLines : keySpaceLines) : dash ? dashKeyLines : keyLines;
     let text = byWidth[width]?.get(key);
     if (text === undefined) {
       if (++keyLineCount > CACHE_LIMIT) {
         keyLines.length = 0;
         dashKeyLines.length = 0;
+        keySpaceLines.length = 0;
+        dashKeySpaceLines.length = 0;
         keyLineCount = 1;
       }
-      text = lineStart(width, dash) + format(key, false) + ':';
+      text = lineStart(width, dash) + format(key, false) + (space ? ': ' : ':');
       (byWidth[width] ?? (byWidth[width] = new Map<string, string>())).set(key, text);
     }
     return text;
@@ -441,11 +475,18 @@ namespace Private {
     let dash = dashFirst;
     for (const key in object) {
       const item = object[key];
-      if (item !== undefined) {
+      if (item === undefined) {
+        continue;
+      }
+      if (typeof item === 'string' && isCommonPlain(item)) {
+        // As it is, after `    key: ` (no cache lookup, see isCommonPlain).
+        put(keyLine(indent, dash, key, true));
+        put(item);
+      } else {
         put(keyLine(indent, dash, key));
         value(item, indent, false, key);
-        dash = false;
       }
+      dash = false;
     }
   }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { formatScalar, IYamlStyle, toMultiDocumentYaml, toYaml } from '../../src/compiler/yaml';
+import { formatScalar, isCommonPlainScalar, IYamlStyle, toMultiDocumentYaml, toYaml } from '../../src/compiler/yaml';
 import { HOSTILE_VALUES, seededRandom } from './generate';
 import { plain, readYaml11, readYaml12 } from './helpers';
 
@@ -66,6 +66,34 @@ describe('YAML emitter', () => {
     }
     expect(formatScalar('minio/mc:latest')).toBe('minio/mc:latest');
     expect(formatScalar('$(params.x)')).toBe('$(params.x)');
+  });
+
+  it('writes a string as it is without the caches only when the full rules would too (block and flow)', () => {
+    // Strings made of the characters that matter to the rules, seeded.
+    const alphabet = ['a', 'Z', '0', '9', '_', '-', '.', '/', '$', '(', ')', ' ', ':', '#', ',', '[', '{', '?', '\\', '^', '"', "'", '\t', 'é', '\n'];
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    let common = 0;
+    for (let i = 0; i < 20000; i++) {
+      let text = '';
+      for (let length = random(9); length > 0; length--) {
+        text += alphabet[random(alphabet.length)];
+      }
+      if (isCommonPlainScalar(text)) {
+        common++;
+        expect([formatScalar(text), formatScalar(text, true)]).toEqual([text, text]);
+      }
+    }
+    expect(common).toBeGreaterThan(100);
+    for (const text of ['score-0', 'score 0', 'node-00001-4b7a.ipynb', 'data/train-3.csv', '$(params.x)', 'falsey']) {
+      expect(isCommonPlainScalar(text)).toBe(true);
+    }
+    for (const text of ['', 'yes', 'false', 'Null', 'a ', 'a: b', 'a #b', '0777', '-x', 'a,b', 'é']) {
+      expect(isCommonPlainScalar(text)).toBe(false);
+    }
   });
 
   it('writes multi-line strings as literal blocks', () => {
