@@ -106,13 +106,20 @@ function isEntryBinding(node: INode): boolean {
 /**
  * `onlyPipelineIndex`: the positions of a one-pipeline document's nodes in its node list
  * by id, when the caller has them (validatePipeline, from checkDocumentShape), instead of
- * an index built here.
+ * an index built here. With it, `edgePositions` (when given) is filled with the source
+ * and target positions of each edge, in pairs, -1 for a node not in the index, so that
+ * the caller's cycle search need not look the ids up again.
  */
-export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineIndex?: ReadonlyMap<string, number>): IFlatPipeline {
+export function flattenPipeline(
+  doc: IPipelineFlowDocument,
+  onlyPipelineIndex?: ReadonlyMap<string, number>,
+  edgePositions?: number[]
+): IFlatPipeline {
   const diagnostics: IDiagnostic[] = [];
   const nodes: INode[] = [];
-  /** The pipeline of each node in `nodes`, by position. */
+  /** The pipeline of each node in `nodes`, and its position in that pipeline's node list. */
   const nodePipelines: IPipeline[] = [];
+  const nodePositions: number[] = [];
   const pipelineOf = new Map<string, string>();
   const index = new Map<string, ReadonlyMap<string, INode>>();
   /** Sub-pipeline id → the supernode (and its pipeline) that embeds it. */
@@ -150,8 +157,7 @@ export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineIndex?: 
   if (!primary) {
     return { nodes, edges: [], pipelineOf, diagnostics };
   }
-  const visit = (pipeline: IPipeline, path: string[]) => {
-    const pipelineNodes = readNodes(pipeline);
+  const visit = (pipeline: IPipeline, pipelineNodes: readonly INode[], path: string[]) => {
     for (let i = 0; i < pipelineNodes.length; i++) {
       const node = pipelineNodes[i];
       if (node.type === 'super_node') {
@@ -170,17 +176,24 @@ export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineIndex?: 
           continue;
         }
         parents.set(sub.id, { pipeline, supernode: node });
-        visit(sub, [...path, sub.id]);
+        visit(sub, readNodes(sub), [...path, sub.id]);
       } else if (node.type === 'execution_node') {
         nodes.push(node);
         nodePipelines.push(pipeline);
+        nodePositions.push(i);
         if (pipeline !== primary) {
           pipelineOf.set(node.id, pipeline.id);
         }
       }
     }
   };
-  visit(primary, [primary.id]);
+  const primaryNodes = readNodes(primary);
+  visit(primary, primaryNodes, [primary.id]);
+  // A one-pipeline document whose node list has no entries to skip: positions in it are
+  // the caller's index positions, and whether a link's source runs is known by position,
+  // without reading the source node (a random access into a large document).
+  const positionIndex = onlyPipelineIndex && doc.pipelines.length === 1 && primaryNodes === primary.nodes ? onlyPipelineIndex : undefined;
+  const runsAt = positionIndex ? Private.flags(primary.nodes.length, nodePositions) : null;
 
   // 2. Resolve each link to the execution nodes it really comes from, added to `out`.
   const collectSources = (
@@ -255,9 +268,11 @@ export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineIndex?: 
   const idsAreUnique = onlyPipelineIndex && doc.pipelines.length === 1 ? onlyPipelineIndex.size === primary.nodes.length : areUnique(nodes);
   const seen = idsAreUnique ? null : new Set<string>();
   const targetSources = new TargetSources(edges);
-  const addEdge = (source: string, target: string) => {
+  const positions = positionIndex ? edgePositions : undefined;
+  const addEdge = (source: string, target: string, sourceAt: number, targetAt: number) => {
     if (seen ? addKey(seen, `${source}\u0000${target}`) : targetSources.isNew(source)) {
       edges.push({ source, target });
+      positions?.push(sourceAt, targetAt);
     }
   };
   // Indexed loops: these run for every link, and for-of allocates an iterator each.
@@ -281,15 +296,23 @@ export function flattenPipeline(doc: IPipelineFlowDocument, onlyPipelineIndex?: 
         }
         // A link from an execution node of the same pipeline (almost all of them) is its
         // own source; only links through supernodes need the list.
-        const from = nodeIn(pipeline, link.node_id_ref);
-        if (from?.type === 'execution_node') {
-          addEdge(from.id, node.id);
-          continue;
+        if (positionIndex) {
+          const from = positionIndex.get(link.node_id_ref);
+          if (from !== undefined && runsAt![from]) {
+            addEdge(link.node_id_ref, node.id, from, nodePositions[n]);
+            continue;
+          }
+        } else {
+          const from = nodeIn(pipeline, link.node_id_ref);
+          if (from?.type === 'execution_node') {
+            addEdge(from.id, node.id, -1, -1);
+            continue;
+          }
         }
         sources.length = 0;
         collectSources(pipeline, link.node_id_ref, link.port_id_ref, node.id, 0, sources);
         for (let k = 0; k < sources.length; k++) {
-          addEdge(sources[k], node.id);
+          addEdge(sources[k], node.id, positionIndex?.get(sources[k]) ?? -1, nodePositions[n]);
         }
       }
     }
@@ -321,11 +344,11 @@ export function findCycles(nodeIds: string[], edges: IFlatEdge[]): string[][] {
 
 /**
  * findCycles over the execution nodes of a one-pipeline document, numbered by their
- * positions in its node list (`index`, as checkDocumentShape fills it) instead of by a
- * Map built here. Its other nodes have no edges, so they add no cycles.
+ * positions in its node list: `edgePositions` as flattenPipeline fills it. Its other
+ * nodes have no edges, so they add no cycles.
  */
-export function findCyclesInPipeline(nodes: readonly INode[], index: ReadonlyMap<string, number>, edges: IFlatEdge[]): string[][] {
-  return Private.cycles(Private.numberedGraph(nodes.length, index, edges), number => nodes[number].id);
+export function findCyclesInPipeline(nodes: readonly INode[], edgePositions: readonly number[]): string[][] {
+  return Private.cycles(Private.graphOfPairs(nodes.length, edgePositions, edgePositions.length / 2), number => nodes[number].id);
 }
 
 /**
@@ -483,16 +506,25 @@ namespace Private {
 
   /** The edges between numbered nodes, kept in order; edges to or from unknown ids are left out. */
   export function numberedGraph(count: number, numberOf: ReadonlyMap<string, number>, edges: IFlatEdge[]): INumberedGraph {
-    const sources = new Int32Array(edges.length);
-    const targets = new Int32Array(edges.length);
+    const pairs = new Int32Array(2 * edges.length);
+    for (let e = 0; e < edges.length; e++) {
+      pairs[2 * e] = numberOf.get(edges[e].source) ?? -1;
+      pairs[2 * e + 1] = numberOf.get(edges[e].target) ?? -1;
+    }
+    return graphOfPairs(count, pairs, edges.length);
+  }
+
+  /** The graph of `pairCount` edges given as source and target numbers in `pairs`; pairs with a -1 are left out. */
+  export function graphOfPairs(count: number, pairs: ArrayLike<number>, pairCount: number): INumberedGraph {
+    const sources = new Int32Array(pairCount);
+    const targets = new Int32Array(pairCount);
     const offsets = new Int32Array(count + 1);
     const selfLoop = new Uint8Array(count);
     let known = 0;
-    for (let e = 0; e < edges.length; e++) {
-      const edge = edges[e];
-      const source = numberOf.get(edge.source);
-      const target = numberOf.get(edge.target);
-      if (source === undefined || target === undefined) {
+    for (let e = 0; e < pairCount; e++) {
+      const source = pairs[2 * e];
+      const target = pairs[2 * e + 1];
+      if (source < 0 || target < 0) {
         continue;
       }
       sources[known] = source;
@@ -511,5 +543,14 @@ namespace Private {
       successors[fill[sources[e]]++] = targets[e];
     }
     return { count, offsets, successors, selfLoop };
+  }
+
+  /** A flag per position (of `count`), set at each of `positions`. */
+  export function flags(count: number, positions: readonly number[]): Uint8Array {
+    const set = new Uint8Array(count);
+    for (let i = 0; i < positions.length; i++) {
+      set[positions[i]] = 1;
+    }
+    return set;
   }
 }

@@ -421,7 +421,8 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
   const parameters = checkPipelineParameters(properties.pipeline_parameters);
   diagnostics.push(...parameters.diagnostics);
 
-  const flat = flattenPipeline(doc, onlyPipelineIndex);
+  const edgePositions: number[] = [];
+  const flat = flattenPipeline(doc, onlyPipelineIndex, edgePositions);
   diagnostics.push(...flat.diagnostics);
   const effective = options.reuse ? new Map<INode, IComponentParameters>() : null;
   if (options.reuse) {
@@ -491,9 +492,12 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
       }
     }
   }
-  const cycles = onlyPipelineIndex
-    ? findCyclesInPipeline(primary.nodes, onlyPipelineIndex, flat.edges)
-    : findCycles(flat.nodes.map(node => node.id), flat.edges);
+  // flattenPipeline gives the edges' node positions for a one-pipeline document (whose
+  // nodes are all objects, after the shape check).
+  const cycles =
+    onlyPipelineIndex && edgePositions.length === 2 * flat.edges.length
+      ? findCyclesInPipeline(primary.nodes, edgePositions)
+      : findCycles(flat.nodes.map(node => node.id), flat.edges);
   if (cycles.length) {
     checkCycles(doc, flat, cycles, diagnostics, extraFor);
   }

@@ -224,9 +224,11 @@ describe('flattenPipeline', () => {
     doc.pipelines[0].nodes = nodes;
     const index = new Map(nodes.map((node, i) => [node.id, i]));
     const plain = flattenPipeline(doc);
-    const indexed = flattenPipeline(doc, index);
+    const positions: number[] = [];
+    const indexed = flattenPipeline(doc, index, positions);
     expect(indexed.nodes).toEqual(plain.nodes);
     expect(indexed.edges).toEqual(plain.edges);
+    expect(positions).toEqual(plain.edges.flatMap(edge => [index.get(edge.source), index.get(edge.target)]));
     expect([plain.pipelineOf.size, indexed.pipelineOf.size]).toEqual([0, 0]);
   });
 });
