@@ -106,10 +106,11 @@ export function assignUniqueNames(
   const pending: number[] = [];
   for (let i = 0; i < bases.length; i++) {
     const base = bases[i] || fallback;
-    if (taken.has(base)) {
+    const size = taken.size;
+    taken.add(base); // one hash operation: the size tells whether the base was taken
+    if (taken.size === size) {
       pending.push(i);
     } else {
-      taken.add(base);
       names[i] = base;
     }
   }
