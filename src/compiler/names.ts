@@ -9,6 +9,7 @@
  * task name of at most 26 still fits 63; longer task names (up to 40) fall back to
  * Tekton's hashing, which is fine.
  */
+import { PositionTable } from './positions';
 
 /** Longest pipeline task name we generate (a DNS-1123 label allows 63). */
 export const MAX_TASK_NAME = 40;
@@ -94,28 +95,26 @@ export function nameBase(label: string, filePath: string, maxLength: number): st
  * get the smallest free `-2`, `-3`, … suffix, the base cut so the result still fits
  * `maxLength`. The names are returned in candidate order.
  */
-export function assignUniqueNames(
-  bases: string[],
-  maxLength: number,
-  fallback: string,
-  reserved: Iterable<string> = []
-): string[] {
-  const taken = new Set<string>(reserved);
+export function assignUniqueNames(bases: string[], maxLength: number, fallback: string): string[] {
   const names: string[] = new Array(bases.length);
-  /** Indices of the candidates whose base was taken (usually none). */
-  const pending: number[] = [];
   for (let i = 0; i < bases.length; i++) {
-    const base = bases[i] || fallback;
-    const size = taken.size;
-    taken.add(base); // one hash operation: the size tells whether the base was taken
-    if (taken.size === size) {
+    names[i] = bases[i] || fallback;
+  }
+  /** Positions of the candidates whose base an earlier one has (usually none). */
+  const pending: number[] = [];
+  const firsts = new PositionTable(names);
+  for (let i = 0; i < names.length; i++) {
+    if (firsts.add(i) >= 0) {
       pending.push(i);
-    } else {
-      names[i] = base;
     }
   }
+  if (pending.length === 0) {
+    return names;
+  }
+  // A suffixed name must differ from every base and every name given before it.
+  const taken = new Set(names);
   for (const i of pending) {
-    const base = bases[i] || fallback;
+    const base = names[i];
     let name = base;
     for (let n = 2; taken.has(name); n++) {
       const suffix = `-${n}`;

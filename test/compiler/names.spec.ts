@@ -93,6 +93,45 @@ describe('assignUniqueNames', () => {
     expect(names[5]).toBe('node-2');
   });
 
+  it('equals the plain Set algorithm on random bases with many repeats (the position table)', () => {
+    const reference = (bases: string[], maxLength: number, fallback: string) => {
+      const taken = new Set<string>();
+      const names: string[] = new Array(bases.length);
+      const pending: number[] = [];
+      bases.forEach((b, i) => {
+        const base = b || fallback;
+        if (taken.has(base)) {
+          pending.push(i);
+        } else {
+          taken.add(base);
+          names[i] = base;
+        }
+      });
+      for (const i of pending) {
+        const base = bases[i] || fallback;
+        let name = base;
+        for (let n = 2; taken.has(name); n++) {
+          name = base.slice(0, maxLength - `-${n}`.length).replace(/-+$/, '') + `-${n}`;
+        }
+        taken.add(name);
+        names[i] = name;
+      }
+      return names;
+    };
+    let seed = 3;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (const size of [0, 1, 5, 40, 300, 3000]) {
+      const pool = ['a', 'a-2', 'a-3', 'b', 'node', 'node-2', '', 'x'.repeat(8), 'x'.repeat(7) + '-2', 'y-'.repeat(4) + 'y'];
+      const bases = Array.from({ length: size }, (_, i) => (random(3) ? `n${random(size * 2)}` : pool[random(pool.length)]));
+      expect(assignUniqueNames(bases, 9, 'node')).toEqual(reference(bases, 9, 'node'));
+      const distinct = Array.from({ length: size }, (_, i) => `t${i}`);
+      expect(assignUniqueNames(distinct, 9, 'node')).toEqual(distinct);
+    }
+  });
+
   it('keeps a natural name that a suffix would otherwise take', () => {
     expect(assign(['a', 'a', 'a-2'])).toEqual(['a', 'a-3', 'a-2']);
   });
