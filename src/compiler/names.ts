@@ -153,7 +153,6 @@ export function stableHash(text: string): string {
 namespace Private {
   export const COMBINING_MARK = /\p{M}/u;
   // Shared, not literals in the functions: a literal is a new RegExp object per call.
-  // (replace resets a global RegExp's lastIndex; the others have none.)
   export const TRAILING_DASHES = /-+$/;
 
   /** [a-z0-9] */
