@@ -70,7 +70,7 @@ export { resolveNodeProperties, resolveParameters, getPipelineDefaults, LIST_ITE
 export { flattenPipeline, findCycles, topologicalOrder } from './flatten';
 export type { IFlatEdge, IFlatPipeline } from './flatten';
 export { validatePipeline } from './validate';
-export type { IValidateOptions, IValidationReuse } from './validate';
+export type { IEffectiveProperties, IValidateOptions, IValidationReuse } from './validate';
 export { checkFiles, resolveNodeFile } from './files';
 export { scanEnvVarReferences } from './envscan';
 export { reservedNodeEnvName, reservedParameterName } from './envnames';

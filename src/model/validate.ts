@@ -43,7 +43,54 @@ export interface IValidationReuse {
    * As resolveParameters returns them: often the node's own parameters object or lists,
    * or one shared frozen empty list, so read-only.
    */
-  effective?: Map<INode, IComponentParameters>;
+  effective?: IEffectiveProperties;
+}
+
+/** Effective properties by node (a Map, or what stands in for one). */
+export interface IEffectiveProperties {
+  get(node: INode): IComponentParameters | undefined;
+  /** How many nodes have them. */
+  readonly size: number;
+}
+
+/**
+ * The effective properties of a one-pipeline document's nodes, kept by their positions in
+ * its node list and found through the shape check's index of positions by id: no Map
+ * keyed by each of 5000 node objects (hash tables that size crowd the CPU caches).
+ * Nodes are added in document order.
+ */
+class EffectiveByPosition implements IEffectiveProperties {
+  size = 0;
+  private readonly values: (IComponentParameters | undefined)[];
+  /** Where the next added node is looked for in `nodes`. */
+  private next = 0;
+  /** Nodes not found by position (none unless added out of document order). */
+  private others: Map<INode, IComponentParameters> | null = null;
+
+  constructor(
+    private readonly nodes: readonly INode[],
+    private readonly index: ReadonlyMap<string, number>
+  ) {
+    this.values = new Array(nodes.length).fill(undefined);
+  }
+
+  add(node: INode, value: IComponentParameters): void {
+    while (this.next < this.nodes.length && this.nodes[this.next] !== node) {
+      this.next++;
+    }
+    if (this.next < this.nodes.length) {
+      this.values[this.next++] = value;
+    } else {
+      (this.others ??= new Map()).set(node, value);
+    }
+    this.size++;
+  }
+
+  get(node: INode): IComponentParameters | undefined {
+    const at = this.index.get(node.id);
+    const value = at !== undefined && this.nodes[at] === node ? this.values[at] : undefined;
+    return value ?? this.others?.get(node);
+  }
 }
 
 interface IPropertyProblem {
@@ -424,10 +471,12 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
   const edgePositions: number[] = [];
   const flat = flattenPipeline(doc, onlyPipelineIndex, edgePositions);
   diagnostics.push(...flat.diagnostics);
-  const effective = options.reuse ? new Map<INode, IComponentParameters>() : null;
+  // A one-pipeline document's runnable nodes are in its node list in the same order.
+  const byPosition = options.reuse && onlyPipelineIndex ? new EffectiveByPosition(primary.nodes, onlyPipelineIndex) : null;
+  const byNode = options.reuse && !onlyPipelineIndex ? new Map<INode, IComponentParameters>() : null;
   if (options.reuse) {
     options.reuse.flat = flat;
-    options.reuse.effective = effective!;
+    options.reuse.effective = (byPosition ?? byNode)!;
   }
   const extraFor = (node: INode): Partial<IDiagnostic> => {
     if (onlyPipelineIndex) {
@@ -478,7 +527,11 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
       continue;
     }
     const resolved = resolveWithDefaults(node, inherited);
-    effective?.set(node, resolved);
+    if (byPosition) {
+      byPosition.add(node, resolved);
+    } else {
+      byNode?.set(node, resolved);
+    }
     checkGenericNode(node, resolved, checks, extra);
   }
   // In the order of each label's first node, as before.

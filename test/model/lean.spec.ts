@@ -14,6 +14,7 @@ import {
   IComponentParameters,
   IFlatEdge,
   INode,
+  IValidationReuse,
   kindForFile,
   LIST_ITEM_KEYS,
   nodePropertiesSchema,
@@ -230,6 +231,27 @@ describe('flattenPipeline', () => {
     expect(indexed.edges).toEqual(plain.edges);
     expect(positions).toEqual(plain.edges.flatMap(edge => [index.get(edge.source), index.get(edge.target)]));
     expect([plain.pipelineOf.size, indexed.pipelineOf.size]).toEqual([0, 0]);
+  });
+});
+
+describe('validation reuse', () => {
+  it('has the effective properties of each runnable node of a one-pipeline document, other nodes in between', () => {
+    const doc = createPipeline('reuse');
+    const nodes = Array.from({ length: 12 }, (_, i) =>
+      createNode({ id: `r${i}`, kind: 'python', filename: `r${i}.py`, x: 0, y: 0, properties: { env_vars: [{ env_var: 'I', value: String(i) }] } })
+    );
+    const other = { id: 'x', type: 'model_node', op: 'other', app_data: {}, inputs: [], outputs: [] } as unknown as INode;
+    doc.pipelines[0].nodes = [nodes[0], other, ...nodes.slice(1)];
+    doc.pipelines[0].app_data!.properties!.pipeline_defaults = { runtime_image: 'python:3.12', env_vars: [{ env_var: 'D', value: 'd' }] };
+    const reuse: IValidationReuse = {};
+    validatePipeline(doc, { reuse });
+    const defaults = doc.pipelines[0].app_data!.properties!.pipeline_defaults!;
+    expect(reuse.effective!.size).toBe(nodes.length);
+    for (const node of nodes) {
+      expect(reuse.effective!.get(node)).toEqual(resolveParameters(node, defaults));
+    }
+    expect(reuse.effective!.get(other)).toBeUndefined();
+    expect(reuse.effective!.get({ ...nodes[3] })).toBeUndefined(); // another object with the same id
   });
 });
 
