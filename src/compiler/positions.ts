@@ -34,11 +34,11 @@ export class PositionTable {
   }
 }
 
-/** FNV-1a over the UTF-16 code units. */
+/** FNV-1a over the UTF-16 code units; 30 bits, so V8 keeps it a small integer (no heap number). */
 function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   }
-  return h >>> 0;
+  return h & 0x3fffffff;
 }
