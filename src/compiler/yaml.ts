@@ -65,9 +65,10 @@ namespace Private {
 
   /**
    * Formatted strings, bounded so a long session cannot grow them forever, kept in the
-   * shape the emitter writes them: a `key: value` line is two pieces (`    key:` and
-   * ` value\n`, see keyLine and tailText) rather than five. Joining costs about as much
+   * shape the emitter writes them: a `key: value` line is two pieces (`\n    key:` and
+   * ` value`, see keyLine and tailText) rather than four. Joining costs about as much
    * per piece as a `+` does, so pieces per line is what the emitter's time goes by.
+   * (Most strings of a task skip them: see isCommonPlain.)
    */
   const tailCache = new Map<string, string>();
   const flowCache = new Map<string, string>();
@@ -312,7 +313,7 @@ namespace Private {
   let chunks: string[] = [];
   /**
    * Text of frozen (shared, immutable) objects written inline, per call: the `envFrom`
-   * of every step. As the rest of a line (` [...]\n`) and within one (`[...]`).
+   * of every step. As the rest of a line (` [...]`) and within one (`[...]`).
    */
   let frozenLine = new Map<object, string>();
   let frozenInline = new Map<object, string>();
