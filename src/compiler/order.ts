@@ -39,18 +39,12 @@ export function runnableGraph(flat: IFlatPipeline): IRunnableGraph {
   const labels: string[] = new Array(nodes.length);
   const filenames: (string | undefined)[] = new Array(nodes.length);
   const byRank: number[] = new Array(nodes.length);
-  let inIdOrder = true;
   for (let i = 0; i < nodes.length; i++) {
     labels[i] = getNodeLabel(nodes[i]);
     filenames[i] = getNodeFilename(nodes[i]);
     byRank[i] = i;
-    inIdOrder = inIdOrder && (i === 0 || nodes[i - 1].id < nodes[i].id);
   }
-  // Nodes already in id order (as generated ids often are) need no sort, which would read
-  // every node once more.
-  if (!inIdOrder) {
-    byRank.sort((a, b) => compareIds(nodes[a].id, nodes[b].id));
-  }
+  byRank.sort((a, b) => compareIds(nodes[a].id, nodes[b].id));
   const rank = new Int32Array(nodes.length);
   for (let r = 0; r < nodes.length; r++) {
     rank[byRank[r]] = r;
@@ -131,43 +125,29 @@ export function orderGraph(graph: IRunnableGraph): { order: Int32Array; parentSt
     children[fill[sources[e]]++] = targets[e];
   }
 
-  // When every edge goes from a smaller to a larger id (ids that follow creation order),
-  // id order is the order Kahn's algorithm with the id tie-break gives: no heap needed.
-  let ready: MinHeap | null = null;
-  if (!edgesFollowIdOrder(graph)) {
-    ready = new MinHeap(size);
-    for (let i = 0; i < size; i++) {
-      if (indegree[i] === 0) {
-        ready.push(graph.rank[i]);
-      }
+  const ready = new MinHeap(size);
+  for (let i = 0; i < size; i++) {
+    if (indegree[i] === 0) {
+      ready.push(graph.rank[i]);
     }
   }
   const parents = new Int32Array(sources.length);
   const parentFill = parentStart.slice(0, size);
   const order = new Int32Array(size);
   let ordered = 0;
-  while (ready ? ready.size > 0 : ordered < size) {
-    const node = graph.byRank[ready ? ready.pop() : ordered];
+  while (ready.size) {
+    const node = graph.byRank[ready.pop()];
     order[ordered++] = node;
     for (let c = childStart[node]; c < childStart[node + 1]; c++) {
       const child = children[c];
       // Parents are recorded as they are ordered: each list comes out in topological order.
       parents[parentFill[child]++] = node;
-      if (--indegree[child] === 0 && ready) {
+      if (--indegree[child] === 0) {
         ready.push(graph.rank[child]);
       }
     }
   }
   return { order: order.subarray(0, ordered), parentStart, parents };
-}
-
-function edgesFollowIdOrder({ sources, targets, rank }: IRunnableGraph): boolean {
-  for (let e = 0; e < sources.length; e++) {
-    if (rank[sources[e]] >= rank[targets[e]]) {
-      return false;
-    }
-  }
-  return true;
 }
 
 /** A binary min-heap of distinct integers (node ranks). */

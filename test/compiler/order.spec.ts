@@ -26,7 +26,7 @@ describe('orderGraph', () => {
         { id: 'c', parents: ['a'] }
       ])
     ],
-    // every edge from a smaller to a larger id: id order without the heap
+    // ids that follow creation order, with and without one edge against it
     ['ids in creation order', randomDag(200, 9)],
     ['ids in creation order but one edge', makeDocument([{ id: 'a' }, { id: 'b', parents: ['a', 'd'] }, { id: 'c', parents: ['a'] }, { id: 'd' }, { id: 'e', parents: ['b'] }])],
     [
