@@ -1,4 +1,4 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { nullTranslator } from '@jupyterlab/translation';
 import * as React from 'react';
 import { RunsModel } from '../../src/runs/model';
@@ -12,7 +12,6 @@ jest.mock('../../src/services/request', () => {
   return { ...actual, requestAPI: (endPoint: string, init?: RequestInit) => server.handle(endPoint, init) };
 });
 
-(globalThis as any).IS_REACT_ACT_ENVIRONMENT = false;
 const trans = nullTranslator.load('jupyterlab_tekton');
 
 function seed() {
@@ -20,6 +19,7 @@ function seed() {
   server.calls = [];
   server.rerunError = null;
   server.copyError = null;
+  server.down = null;
   const done = localRun('done-1', 'a.pipeline', [{ id: 'n1', task: 'producer', label: 'producer' }]);
   done.status = 'succeeded';
   done.started = '2026-11-26T10:00:00Z';
@@ -41,9 +41,26 @@ function seed() {
   server.runs.set(tekton.id, tekton);
 }
 
+/** Models of the current test: disposed after it (also when it fails), so no poll outlives it. */
+const models: RunsModel[] = [];
+afterEach(() => {
+  models.splice(0).forEach(m => m.dispose());
+});
+
+function createModel(options: RunsModel.IOptions): RunsModel {
+  const model = new RunsModel(options);
+  models.push(model);
+  return model;
+}
+
+/** A refresh re-renders the view through the model's signals when its tick resolves. */
+function refresh(model: RunsModel): Promise<void> {
+  return act(() => model.refresh());
+}
+
 function setup() {
   seed();
-  const model = new RunsModel({ auto: false, standby: 'never', interval: 250 });
+  const model = createModel({ auto: false, standby: 'never', interval: 250 });
   const actions = { openFile: jest.fn(), openFolder: jest.fn(), notifyError: jest.fn(), notifySuccess: jest.fn() };
   render(<RunsView model={model} actions={actions} trans={trans} />);
   return { model, actions };
@@ -52,7 +69,7 @@ function setup() {
 describe('RunsView', () => {
   it('lists runs with kind, state and duration; Cancel only for runs in progress', async () => {
     const { model } = setup();
-    await model.refresh();
+    await refresh(model);
     const rows = await screen.findAllByTestId('run-row');
     expect(rows.map(r => r.dataset.runId)).toEqual(['pc-x1', 'live-2', 'done-1']);
     expect(rows.map(r => r.dataset.status)).toEqual(['failed', 'running', 'succeeded']);
@@ -62,12 +79,11 @@ describe('RunsView', () => {
     expect(within(rows[1]).queryByTestId('run-cancel')).not.toBeNull();
     expect(within(rows[0]).queryByTestId('run-cancel')).toBeNull();
     expect(within(rows[2]).queryByTestId('run-cancel')).toBeNull();
-    model.dispose();
   });
 
   it('Cancel calls the service and the row shows the new state', async () => {
     const { model } = setup();
-    await model.refresh();
+    await refresh(model);
     const row = (await screen.findAllByTestId('run-row')).find(r => r.dataset.runId === 'live-2')!;
     fireEvent.click(within(row).getByTestId('run-cancel'));
     await waitFor(() =>
@@ -78,12 +94,11 @@ describe('RunsView', () => {
         'cancelled'
       )
     );
-    model.dispose();
   });
 
   it('a selected run shows its nodes, log (read incrementally), notebook and folder links', async () => {
     const { model, actions } = setup();
-    await model.refresh();
+    await refresh(model);
     const row = (await screen.findAllByTestId('run-row')).find(r => r.dataset.runId === 'live-2')!;
     fireEvent.click(row.querySelector('.jp-tekton-RunsPanel-summary')!);
     const detail = await screen.findByTestId('run-detail');
@@ -104,16 +119,14 @@ describe('RunsView', () => {
       .filter(c => c.endPoint.startsWith('runs/live-2/nodes/producer/log'))
       .map(c => new URLSearchParams(c.endPoint.split('?')[1]).get('offset'));
     expect(offsets).toContain('7');
-    model.dispose();
   });
 
   it('says when the server cannot be reached', async () => {
     const { model } = setup();
     server.down = new Error('Failed to fetch');
-    await model.refresh();
+    await refresh(model);
     expect((await screen.findByTestId('runs-error')).textContent).toContain('Failed to fetch');
     server.down = null;
-    model.dispose();
   });
 
   it('Rerun is offered on finished Tekton runs only, never on runs in progress or local runs', async () => {
@@ -122,10 +135,10 @@ describe('RunsView', () => {
     (live as any).runtime_config = 'dev';
     live.status = 'running';
     server.runs.set(live.id, live);
-    const model = new RunsModel({ auto: false, standby: 'never' });
+    const model = createModel({ auto: false, standby: 'never' });
     const actions = { openFile: jest.fn(), openFolder: jest.fn(), notifyError: jest.fn(), notifySuccess: jest.fn() };
     render(<RunsView model={model} actions={actions} trans={trans} />);
-    await model.refresh();
+    await refresh(model);
     await screen.findAllByTestId('run-row');
     const has = (id: string) =>
       !!within(screen.getAllByTestId('run-row').find(r => r.dataset.runId === id)!).queryByTestId('run-rerun');
@@ -133,12 +146,11 @@ describe('RunsView', () => {
     expect(has('pc-live')).toBe(false); // running
     expect(has('live-2')).toBe(false); // local, running
     expect(has('done-1')).toBe(true); // local, finished
-    model.dispose();
   });
 
   it('Rerun posts …/rerun, selects the new run and names it in a notification', async () => {
     const { model, actions } = setup();
-    await model.refresh();
+    await refresh(model);
     const row = (await screen.findAllByTestId('run-row')).find(r => r.dataset.runId === 'pc-x1')!;
     fireEvent.click(within(row).getByTestId('run-rerun'));
     await waitFor(() => expect(actions.notifySuccess).toHaveBeenCalled());
@@ -155,7 +167,6 @@ describe('RunsView', () => {
     });
     expect(server.countOf('GET', `runs/tekton/dev/${fresh}`)).toBeGreaterThan(0);
     expect(actions.notifyError).not.toHaveBeenCalled();
-    model.dispose();
   });
 
   it('a finished Tekton node offers its files from object storage: copy + open, and a download link', async () => {
@@ -173,7 +184,7 @@ describe('RunsView', () => {
     Object.assign(tekton.nodes[0], { status: 'failed', started: '2026-11-26T10:00:00Z', notebook_uri: `${uri}producer/sub/producer.ipynb` });
     Object.assign(tekton.nodes[1], { status: 'succeeded', started: '2026-11-26T10:00:00Z', notebook_uri: null });
     Object.assign(tekton.nodes[2], { status: 'skipped', started: null, notebook_uri: `${uri}never/never.ipynb` });
-    await model.refresh();
+    await refresh(model);
     const row = (await screen.findAllByTestId('run-row')).find(r => r.dataset.runId === 'pc-x1')!;
     fireEvent.click(row.querySelector('.jp-tekton-RunsPanel-summary')!);
     const detail = await screen.findByTestId('run-detail');
@@ -205,12 +216,11 @@ describe('RunsView', () => {
     await waitFor(() => expect(actions.notifyError).toHaveBeenCalled());
     expect(actions.notifyError.mock.calls[0][0]).toContain('has no files in object storage yet');
     expect(actions.openFile).toHaveBeenCalledTimes(1);
-    model.dispose();
   });
 
   it('Rerun of a local run posts runs/{id}/rerun and selects the new local run', async () => {
     const { model, actions } = setup();
-    await model.refresh();
+    await refresh(model);
     const row = (await screen.findAllByTestId('run-row')).find(r => r.dataset.runId === 'done-1')!;
     fireEvent.click(within(row).getByTestId('run-rerun'));
     await waitFor(() => expect(actions.notifySuccess).toHaveBeenCalled());
@@ -220,7 +230,6 @@ describe('RunsView', () => {
     expect(actions.notifySuccess.mock.calls[0][0]).toContain(fresh);
     await waitFor(() => expect(model.selectedKey).toBe(`local/${fresh}`));
     expect(actions.notifyError).not.toHaveBeenCalled();
-    model.dispose();
   });
 
   it("a failed rerun shows the server's message", async () => {
@@ -229,14 +238,13 @@ describe('RunsView', () => {
       message: 'PipelineRun pc-x1 has no stored spec to rerun',
       reason: 'conflict'
     } as any);
-    await model.refresh();
+    await refresh(model);
     const row = (await screen.findAllByTestId('run-row')).find(r => r.dataset.runId === 'pc-x1')!;
     fireEvent.click(within(row).getByTestId('run-rerun'));
     await waitFor(() => expect(actions.notifyError).toHaveBeenCalled());
     expect(actions.notifyError.mock.calls[0][0]).toContain('PipelineRun pc-x1 has no stored spec to rerun');
     expect(actions.notifySuccess).not.toHaveBeenCalled();
     expect(model.selectedKey).toBeNull();
-    model.dispose();
   });
 
   it('a Tekton run being uploaded shows its progress, then a failed upload its message', async () => {
@@ -253,10 +261,10 @@ describe('RunsView', () => {
       message: null
     };
     server.runs.set(sub.id, sub);
-    const model = new RunsModel({ auto: false, standby: 'never' });
+    const model = createModel({ auto: false, standby: 'never' });
     const actions = { openFile: jest.fn(), openFolder: jest.fn(), notifyError: jest.fn(), notifySuccess: jest.fn() };
     render(<RunsView model={model} actions={actions} trans={trans} />);
-    await model.refresh();
+    await refresh(model);
     const rowOf = () => screen.getAllByTestId('run-row').find(r => r.dataset.runId === 'pc-up')!;
     const bar = (await waitFor(() => within(rowOf()).getByTestId('run-upload-progress'))) as HTMLProgressElement;
     expect(within(rowOf()).getByTestId('run-upload').textContent).toContain('uploading 3/8 files (2.5 of 10.0 MB)');
@@ -268,11 +276,10 @@ describe('RunsView', () => {
 
     sub.upload = { ...sub.upload, state: 'failed', files_done: 5, message: 'S3 AccessDenied: bucket "runs"' };
     sub.status = 'failed';
-    await model.refresh();
+    await refresh(model);
     await waitFor(() =>
       expect(within(rowOf()).getByTestId('run-upload-error').textContent).toContain('S3 AccessDenied: bucket "runs"')
     );
     expect(within(rowOf()).queryByTestId('run-upload-progress')).toBeNull();
-    model.dispose();
   });
 });
