@@ -3,9 +3,6 @@
  * nodes render (React Flow hides unmeasured nodes) — the same stand-ins xyflow's own tests use.
  */
 export function installLayoutStubs(): void {
-  // The widgets render through Lumino's message loop, outside React's act(); the tests
-  // wait for the DOM instead, so React's act() warnings would only be noise.
-  (globalThis as any).IS_REACT_ACT_ENVIRONMENT = false;
   // Browsers (and dagre) have structuredClone; jest's jsdom environment does not expose Node's.
   if (typeof (globalThis as any).structuredClone !== 'function') {
     // eslint-disable-next-line @typescript-eslint/no-var-requires

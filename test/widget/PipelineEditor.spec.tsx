@@ -1,4 +1,5 @@
-import { fireEvent, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, waitFor, within } from '@testing-library/react';
+import { MessageLoop } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import { addNode, parsePipeline, serializePipeline, setPipelineProperty } from '../../src/model';
 import { PipelineEditor } from '../../src/widget/pipelineeditor';
@@ -14,16 +15,37 @@ async function openEditor(text: string, path = 'test.pipeline') {
   const { context, manager } = await createPipelineContext(text, path);
   const services = createTestServices();
   const editor = new PipelineEditor({ context, contents: manager.contents, services: () => services });
-  Widget.attach(editor, document.body);
-  await editor.ready;
-  editor.update();
+  // The widget renders through Lumino's message loop (on attach, and once the view code is
+  // loaded); act() covers those renders and what mounting sets off (React Flow measures the
+  // nodes and fits the view), and returns when React has no work left.
+  await act(async () => {
+    Widget.attach(editor, document.body);
+    await editor.ready;
+    editor.update();
+    MessageLoop.flush();
+  });
   return { editor, context, manager, services };
+}
+
+/** Changes the document model: the view re-renders from the model's snapshot, inside act(). */
+function change<T>(fn: () => T): T {
+  let result!: T;
+  act(() => {
+    result = fn();
+  });
+  return result;
+}
+
+/** Lets time pass (debounced re-parse and validation run meanwhile) inside act(). */
+function wait(ms: number): Promise<void> {
+  return act(() => sleep(ms));
 }
 
 describe('PipelineEditor widget', () => {
   const open: Widget[] = [];
   afterEach(() => {
-    open.splice(0).forEach(w => w.dispose());
+    // Disposing unmounts the React root.
+    act(() => open.splice(0).forEach(w => w.dispose()));
   });
 
   it('shows a located error for invalid JSON, offers "Open as text", and does not write', async () => {
@@ -40,7 +62,7 @@ describe('PipelineEditor widget', () => {
 
     fireEvent.click(within(view).getByTestId('pipeline-open-as-text'));
     expect(services.opened).toEqual(['text:1']);
-    await sleep(REPARSE_WAIT);
+    await wait(REPARSE_WAIT);
     expect(context.model.toString()).toBe(text);
     expect(context.model.dirty).toBe(false);
   });
@@ -73,8 +95,8 @@ describe('PipelineEditor widget', () => {
     open.push(editor);
     const before = editor.model.document!;
 
-    const changed = editor.model.edit('Add node', doc =>
-      addNode(doc, { kind: 'python', filename: 'helloworld.py', x: 10, y: 20 }).document
+    const changed = change(() =>
+      editor.model.edit('Add node', doc => addNode(doc, { kind: 'python', filename: 'helloworld.py', x: 10, y: 20 }).document)
     );
     expect(changed).toBe(true);
     expect(context.model.dirty).toBe(true);
@@ -87,11 +109,11 @@ describe('PipelineEditor widget', () => {
     expect(written.document!.pipelines[0].app_data?.properties?.name).toBe('producer-consumer');
     await waitFor(() => expect(editor.node.querySelectorAll('[data-testid=pipeline-node]').length).toBe(6));
 
-    editor.model.undo();
+    change(() => editor.model.undo());
     expect(editor.model.document).toBe(before);
     expect(context.model.toString()).toBe(serializePipeline(before));
     await waitFor(() => expect(editor.node.querySelectorAll('[data-testid=pipeline-node]').length).toBe(5));
-    editor.model.redo();
+    change(() => editor.model.redo());
     expect(parsePipeline(context.model.toString()).document!.pipelines[0].nodes).toHaveLength(6);
   });
 
@@ -113,13 +135,13 @@ describe('PipelineEditor widget', () => {
     open.push(editor);
     await waitFor(() => within(editor.node).getByTestId('pipeline-empty-hint'));
     expect(editor.model.document?.pipelines[0].nodes).toEqual([]);
-    await sleep(REPARSE_WAIT);
+    await wait(REPARSE_WAIT);
     expect(context.model.toString()).toBe('');
     expect(context.model.dirty).toBe(false);
     // A new pipeline is empty, not wrong: no problem counted (the hint says what to do).
     expect(editor.model.diagnostics).toEqual([]);
     // Its first node brings the node's own problems, still nothing about emptiness.
-    editor.model.edit('Add node', doc => addNode(doc, { kind: 'python', filename: '', x: 0, y: 0 }).document);
+    change(() => editor.model.edit('Add node', doc => addNode(doc, { kind: 'python', filename: '', x: 0, y: 0 }).document));
     await waitFor(() => expect(editor.model.diagnostics.length).toBeGreaterThan(0));
     expect(editor.model.diagnostics.map(d => d.code)).not.toContain('empty-pipeline');
   });
@@ -132,9 +154,11 @@ describe('PipelineEditor widget', () => {
     await waitFor(() => within(empty.editor.node).getByTestId('pipeline-empty-hint'));
     const before = viewport(empty.editor);
     expect(before).toBe('translate(0px,0px) scale(1)');
-    empty.editor.model.edit('Add node', doc => addNode(doc, { kind: 'python', filename: 'a.py', x: 400, y: 300 }).document);
+    change(() =>
+      empty.editor.model.edit('Add node', doc => addNode(doc, { kind: 'python', filename: 'a.py', x: 400, y: 300 }).document)
+    );
     await waitFor(() => expect(empty.editor.node.querySelectorAll('[data-testid=pipeline-node]').length).toBe(1));
-    await sleep(REPARSE_WAIT);
+    await wait(REPARSE_WAIT);
     expect(viewport(empty.editor)).toBe(before);
 
     const full = await openEditor(fixture(PRODUCER_CONSUMER));
@@ -147,7 +171,7 @@ describe('PipelineEditor widget', () => {
     open.push(editor);
     // Only producer.ipynb exists next to the pipeline.
     await manager.contents.save('producer.ipynb', { type: 'file', format: 'text', content: '{}' });
-    editor.model.edit('Touch', doc => setPipelineProperty(doc, 'description', 'x'));
+    change(() => editor.model.edit('Touch', doc => setPipelineProperty(doc, 'description', 'x')));
     await waitFor(
       () => expect(editor.model.diagnostics.filter(d => d.code === 'missing-file').length).toBeGreaterThan(0),
       { timeout: 3000 }
