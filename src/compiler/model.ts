@@ -17,8 +17,6 @@ export {
   normalizeTimeout,
   parsePipeline,
   resolveNodeFile,
-  resolveParameters,
-  topologicalOrder,
   utf8Length,
   validatePipeline
 } from '../model';

@@ -124,10 +124,12 @@ export function flattenPipeline(
   const index = new Map<string, ReadonlyMap<string, INode>>();
   /** Sub-pipeline id → the supernode (and its pipeline) that embeds it. */
   const parents = new Map<string, { pipeline: IPipeline; supernode: INode }>();
+  /** The caller's index, for a document that is one pipeline. */
+  const singleIndex = doc.pipelines.length === 1 ? onlyPipelineIndex : undefined;
 
   const nodeIn = (pipeline: IPipeline, id: string): INode | undefined => {
-    if (onlyPipelineIndex && doc.pipelines.length === 1) {
-      const at = onlyPipelineIndex.get(id);
+    if (singleIndex) {
+      const at = singleIndex.get(id);
       return at === undefined ? undefined : pipeline.nodes[at];
     }
     return nodesOf(pipeline).get(id);
@@ -192,7 +194,7 @@ export function flattenPipeline(
   // A one-pipeline document whose node list has no entries to skip: positions in it are
   // the caller's index positions, and whether a link's source runs is known by position,
   // without reading the source node (a random access into a large document).
-  const positionIndex = onlyPipelineIndex && doc.pipelines.length === 1 && primaryNodes === primary.nodes ? onlyPipelineIndex : undefined;
+  const positionIndex = primaryNodes === primary.nodes ? singleIndex : undefined;
   const runsAt = positionIndex ? Private.flags(primary.nodes.length, nodePositions) : null;
 
   // 2. Resolve each link to the execution nodes it really comes from, added to `out`.
@@ -220,8 +222,8 @@ export function flattenPipeline(
       if (!sub || parents.get(sub.id)?.supernode !== node) {
         return;
       }
-      const out_ = ports(node.outputs).find(port => port.id === portRef) ?? (ports(node.outputs).length === 1 ? ports(node.outputs)[0] : undefined);
-      const exitId = out_ && typeof out_.subflow_node_ref === 'string' ? out_.subflow_node_ref : undefined;
+      const outPort = ports(node.outputs).find(port => port.id === portRef) ?? (ports(node.outputs).length === 1 ? ports(node.outputs)[0] : undefined);
+      const exitId = outPort && typeof outPort.subflow_node_ref === 'string' ? outPort.subflow_node_ref : undefined;
       const exit = exitId ? nodeIn(sub, exitId) : undefined;
       if (exit) {
         const inputs = ports(exit.inputs);
@@ -265,7 +267,7 @@ export function flattenPipeline(
   // Edges are added target by target, so a target's edges are contiguous and repeats are
   // found among them, without a key string per edge. Not so when node ids repeat (a
   // malformed document): then one Set of "source target" keys, as before.
-  const idsAreUnique = onlyPipelineIndex && doc.pipelines.length === 1 ? onlyPipelineIndex.size === primary.nodes.length : areUnique(nodes);
+  const idsAreUnique = singleIndex ? singleIndex.size === primary.nodes.length : areUnique(nodes);
   const seen = idsAreUnique ? null : new Set<string>();
   const targetSources = new TargetSources(edges);
   const positions = positionIndex ? edgePositions : undefined;
