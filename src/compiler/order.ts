@@ -1,7 +1,8 @@
 /**
  * The IR's node order: the runnable nodes of a flattened pipeline by index (a repeated id:
- * the last node wins), in topological order with ties broken by node id, as the model's
- * topologicalOrder, and each node's direct parents in that order.
+ * the last node wins), in topological order with ties broken by node id (so the YAML
+ * does not change when nodes move in the file), and each node's direct parents in that
+ * order.
  *
  * Indices and typed arrays instead of id-keyed Maps, Sets and per-node arrays: at
  * thousands of nodes those cost more (allocation, GC, cache misses) than the work itself.
@@ -101,9 +102,10 @@ function compareIds(a: string, b: string): number {
 }
 
 /**
- * Kahn's algorithm over node indices, ties broken by node id (a min-heap of ranks), as
- * the model's topologicalOrder. Also lists each ordered node's direct parents in
- * order: `parents[parentStart[i] .. parentStart[i + 1])`. Nodes in cycles are left out.
+ * Kahn's algorithm over node indices, ties broken by node id (a min-heap of ranks: a
+ * sorted ready list made wide DAGs quadratic). Also lists each ordered node's direct
+ * parents in order: `parents[parentStart[i] .. parentStart[i + 1])`. Nodes in cycles are
+ * left out.
  */
 export function orderGraph(graph: IRunnableGraph): { order: Int32Array; parentStart: Int32Array; parents: Int32Array } {
   const size = graph.nodes.length;

@@ -67,7 +67,7 @@ export {
 export { basename, checkRelativePattern, dirname, extname, joinRelative, normalizeMountPath, normalizeRelative, relativePath } from './paths';
 export { newId } from './ids';
 export { resolveNodeProperties, resolveParameters, getPipelineDefaults, LIST_ITEM_KEYS } from './resolve';
-export { flattenPipeline, findCycles, topologicalOrder } from './flatten';
+export { flattenPipeline, findCycles } from './flatten';
 export type { IFlatEdge, IFlatPipeline } from './flatten';
 export { validatePipeline } from './validate';
 export type { IEffectiveProperties, IValidateOptions, IValidationReuse } from './validate';

@@ -1,5 +1,6 @@
 import { orderGraph, runnableGraph } from '../../src/compiler/order';
-import { flattenPipeline, topologicalOrder } from '../../src/model';
+import { flattenPipeline } from '../../src/model';
+import { plainTopologicalOrder } from '../model/helpers';
 import { IGenNode, makeDocument, randomDag, seededRandom } from './generate';
 
 /** The runnable graph's order and parents, by node id. */
@@ -36,9 +37,9 @@ describe('orderGraph', () => {
         { id: 'root' }
       ])
     ]
-  ])('%s: the model topologicalOrder, parents in that order', (_name, doc) => {
+  ])('%s: smallest ready id first (as the plain scan), parents in that order', (_name, doc) => {
     const { flat, ids, parentIds } = ordered(doc);
-    expect(ids).toEqual(topologicalOrder(flat.nodes.map(n => n.id), flat.edges));
+    expect(ids).toEqual(plainTopologicalOrder(flat.nodes.map(n => n.id), flat.edges));
     const position = new Map(ids.map((id, i) => [id, i]));
     ids.forEach((id, i) => {
       const expected = flat.edges.filter(e => e.target === id).map(e => e.source);
@@ -47,6 +48,10 @@ describe('orderGraph', () => {
       expect(positions).toEqual([...positions].sort((x, y) => x - y));
       expect(Math.max(-1, ...positions)).toBeLessThan(i);
     });
+  });
+
+  it('breaks ties by id, not by document order', () => {
+    expect(ordered(makeDocument([{ id: 'c' }, { id: 'b' }, { id: 'a' }, { id: 'd', parents: ['c'] }])).ids).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('leaves out nodes in cycles and what follows them', () => {
@@ -76,6 +81,6 @@ describe('orderGraph', () => {
     const ids = Array.from({ length: 120 }, (_, i) => `n${Math.floor(random() * 1e6)}-${i}`);
     const doc = makeDocument(ids.map((id, i) => ({ id, parents: i && random() < 0.7 ? [ids[Math.floor(random() * i)]] : [] })));
     const { flat, ids: order } = ordered(doc);
-    expect(order).toEqual(topologicalOrder(flat.nodes.map(n => n.id), flat.edges));
+    expect(order).toEqual(plainTopologicalOrder(flat.nodes.map(n => n.id), flat.edges));
   });
 });

@@ -40,3 +40,23 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Node ids in dependency order, always the smallest ready id next, nodes in cycles left
+ * out: the plain O(n²) reference for the compiler's order (src/compiler/order.ts).
+ */
+export function plainTopologicalOrder(ids: readonly string[], edges: readonly { source: string; target: string }[]): string[] {
+  const indegree = new Map(ids.map(id => [id, 0]));
+  const inner = edges.filter(e => indegree.has(e.source) && indegree.has(e.target));
+  inner.forEach(e => indegree.set(e.target, indegree.get(e.target)! + 1));
+  const order: string[] = [];
+  for (;;) {
+    const next = [...indegree].filter(([, count]) => count === 0).map(([id]) => id).sort()[0];
+    if (next === undefined) {
+      return order;
+    }
+    order.push(next);
+    indegree.set(next, -1);
+    inner.filter(e => e.source === next).forEach(e => indegree.set(e.target, indegree.get(e.target)! - 1));
+  }
+}
