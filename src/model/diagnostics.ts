@@ -5,6 +5,9 @@
 import { getNodeLabel } from './access';
 import type { IDiagnostic, INode, Severity } from './types';
 
+/** No extra diagnostic fields (a node of the primary pipeline): one shared, frozen object. */
+export const NO_EXTRA: Partial<IDiagnostic> = Object.freeze({});
+
 export function nodeDiagnostic(
   node: INode,
   severity: Severity,

@@ -4,7 +4,7 @@
  * problems the editor can show on a working canvas (dangling links, bad property types).
  */
 import { getNodeKind, getNodeLabel, getPrimaryPipeline, readNodes } from './access';
-import { nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
+import { NO_EXTRA, nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
 import { isPlainObject } from './json';
 import { checkNodeProperties, checkPipelineProperties, NO_ITEMS, nodePropertiesConform } from './propertyCheck';
 import type { ICheckOptions } from './schemaCheck';
@@ -197,8 +197,6 @@ function wellFormedLinks(links: unknown): boolean {
   }
   return true;
 }
-
-const NO_EXTRA: Partial<IDiagnostic> = Object.freeze({});
 
 function idsOf(nodes: readonly INode[]): Set<unknown> {
   const ids = new Set<unknown>();

@@ -5,7 +5,7 @@
  */
 import { getNodeFilename, getNodeKind, getNodeLabel, getNodeParameters, getPipeline, getPipelineLinks, getPrimaryPipeline } from './access';
 import { kindForFile } from './create';
-import { nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
+import { NO_EXTRA, nodeDiagnostic, pipelineDiagnostic } from './diagnostics';
 import { reservedNodeEnvName, reservedParameterName } from './envnames';
 import { findCycles, findCyclesInPipeline, flattenPipeline, IFlatPipeline } from './flatten';
 import { isPlainObject } from './json';
@@ -480,10 +480,10 @@ export function validatePipeline(doc: IPipelineFlowDocument, options: IValidateO
   }
   const extraFor = (node: INode): Partial<IDiagnostic> => {
     if (onlyPipelineIndex) {
-      return Private.NO_EXTRA; // every node is in the primary pipeline
+      return NO_EXTRA; // every node is in the primary pipeline
     }
     const pipelineId = flat.pipelineOf.get(node.id);
-    return pipelineId && pipelineId !== doc.primary_pipeline ? { pipelineId } : Private.NO_EXTRA;
+    return pipelineId && pipelineId !== doc.primary_pipeline ? { pipelineId } : NO_EXTRA;
   };
   if (flat.nodes.length === 0) {
     diagnostics.push({ severity: 'error', code: 'empty-pipeline', message: 'The pipeline has no nodes: add a notebook or script to run.' });
@@ -586,8 +586,6 @@ function checkCycles(
 }
 
 namespace Private {
-  export const NO_EXTRA: Partial<IDiagnostic> = Object.freeze({});
-
   export const FILE_TEXT: Record<NodeKind, string> = {
     notebook: 'a notebook',
     python: 'a Python script',
