@@ -26,7 +26,8 @@ import {
   normalizeMountPath,
   normalizeTimeout,
   PipelineParameterType,
-  resolveNodeFile
+  pipelineDir,
+  resolveInPipelineDir
 } from './model';
 import type { IKeyValue } from '../model';
 import { IInheritedDefault, inheritedDefaults, resolveWithDefaults } from '../model/resolve';
@@ -79,8 +80,7 @@ export function buildIR(
     options,
     parameters,
     problems: new Private.NodeProblems(diagnostics, flat.pipelineOf, doc.primary_pipeline),
-    // Where node file names start (resolveNodeFile's base for every node).
-    pipelineDir: resolveNodeFile(options.pipelinePath, '.').path ?? '',
+    pipelineDir: pipelineDir(options.pipelinePath),
     lastBaseDir: ''
   };
   const built: Omit<IRNode, 'inputsFrom'>[] = new Array(order.length);
@@ -336,41 +336,12 @@ namespace Private {
     return null;
   }
 
-  /**
-   * Whether a relative path is already normal (no empty, '.' or '..' segments, not
-   * absolute): then joining it to a normal directory needs no split and join.
-   */
-  function isNormalRelative(path: string): boolean {
-    if (path.charCodeAt(0) === 0x2f || path.charCodeAt(1) === 0x3a) {
-      return false; // '/…' or a drive letter: absolute, for resolveNodeFile to report
-    }
-    // Usually no segment starts with '.' or is empty: two native searches tell, without
-    // the per-character scan below (which handles '.hidden' and the like).
-    if (path.length > 0 && path.charCodeAt(0) !== 0x2e && path.charCodeAt(path.length - 1) !== 0x2f && !path.includes('/.') && !path.includes('//')) {
-      return true;
-    }
-    let segment = 0;
-    for (let i = 0; i <= path.length; i++) {
-      if (i === path.length || path.charCodeAt(i) === 0x2f) {
-        const length = i - segment;
-        if (length === 0 || (path.charCodeAt(segment) === 0x2e && (length === 1 || (length === 2 && path.charCodeAt(segment + 1) === 0x2e)))) {
-          return false;
-        }
-        segment = i + 1;
-      }
-    }
-    return true;
-  }
-
   /** The node file relative to the server root ('' when it has none or it escapes the root). */
   function nodeFile(context: IContext, filename: string): string {
     if (!filename) {
       return '';
     }
-    if (isNormalRelative(filename)) {
-      return context.pipelineDir ? `${context.pipelineDir}/${filename}` : filename;
-    }
-    const resolved = resolveNodeFile(context.options.pipelinePath, filename);
+    const resolved = resolveInPipelineDir(context.pipelineDir, filename);
     if (resolved.path === null) {
       context.problems.error('path-outside-root', 'filename', `${resolved.reason ?? `"${filename}" points outside the server root`}.`);
     }

@@ -16,7 +16,9 @@ export {
   normalizeMountPath,
   normalizeTimeout,
   parsePipeline,
-  resolveNodeFile,
+  pipelineDir,
+  resolveInPipelineDir,
+  successorLists,
   utf8Length,
   validatePipeline
 } from '../model';

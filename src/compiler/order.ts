@@ -7,7 +7,7 @@
  * Indices and typed arrays instead of id-keyed Maps, Sets and per-node arrays: at
  * thousands of nodes those cost more (allocation, GC, cache misses) than the work itself.
  */
-import { getNodeFilename, getNodeKind, getNodeLabel, INode } from './model';
+import { getNodeFilename, getNodeKind, getNodeLabel, INode, successorLists } from './model';
 import type { IFlatPipeline } from '../model';
 
 /** Runnable nodes (unique by id) and the edges between them, by node index. */
@@ -111,21 +111,14 @@ export function orderGraph(graph: IRunnableGraph): { order: Int32Array; parentSt
   const size = graph.nodes.length;
   const { sources, targets } = graph;
   const indegree = new Int32Array(size);
-  const childStart = new Int32Array(size + 1);
-  for (let e = 0; e < sources.length; e++) {
+  for (let e = 0; e < targets.length; e++) {
     indegree[targets[e]]++;
-    childStart[sources[e] + 1]++;
   }
   const parentStart = new Int32Array(size + 1);
   for (let i = 0; i < size; i++) {
-    childStart[i + 1] += childStart[i];
     parentStart[i + 1] = parentStart[i] + indegree[i];
   }
-  const children = new Int32Array(sources.length);
-  const fill = childStart.slice(0, size);
-  for (let e = 0; e < sources.length; e++) {
-    children[fill[sources[e]]++] = targets[e];
-  }
+  const { offsets: childStart, successors: children } = successorLists(size, sources, targets);
 
   const ready = new MinHeap(size);
   for (let i = 0; i < size; i++) {

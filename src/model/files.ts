@@ -11,6 +11,7 @@ import { checkRelativePattern, dirname, isAbsolute, joinRelative, normalizeRelat
 import type { IDiagnostic, INode, IPipelineFlowDocument } from './types';
 
 const GLOB_CHARS = /[*?[\]{}]/;
+const LEADING_SLASHES = /^\/+/;
 
 export interface IResolvedPath {
   /** Root-relative, normalised path; null when it escapes the root or is absolute. */
@@ -20,11 +21,20 @@ export interface IResolvedPath {
 
 /** Where a node's file lives, relative to the server root. */
 export function resolveNodeFile(pipelinePath: string, filename: string): IResolvedPath {
+  return resolveInPipelineDir(pipelineDir(pipelinePath), filename);
+}
+
+/** The pipeline file's directory, relative to the server root: where node file names start. */
+export function pipelineDir(pipelinePath: string): string {
+  return normalizeRelative(dirname(pipelinePath.replace(LEADING_SLASHES, ''))) ?? '';
+}
+
+/** resolveNodeFile with the pipeline's directory worked out (see pipelineDir): once for all nodes. */
+export function resolveInPipelineDir(dir: string, filename: string): IResolvedPath {
   if (isAbsolute(filename)) {
     return { path: null, reason: `"${filename}" must be a path relative to the pipeline file` };
   }
-  const base = normalizeRelative(dirname(pipelinePath.replace(/^\/+/, ''))) ?? '';
-  const path = joinRelative(base, filename);
+  const path = joinRelative(dir, filename);
   return path === null ? { path: null, reason: `"${filename}" points outside the server root` } : { path };
 }
 

@@ -353,6 +353,27 @@ export function findCyclesInPipeline(nodes: readonly INode[], edgePositions: rea
   return Private.cycles(Private.graphOfPairs(nodes.length, edgePositions, edgePositions.length / 2), number => nodes[number].id);
 }
 
+/**
+ * The successors of `count` numbered nodes, given edges as parallel source and target
+ * arrays, in one array: node i's are `successors[offsets[i] .. offsets[i + 1])`, in
+ * edge order (compressed sparse rows: no array per node).
+ */
+export function successorLists(count: number, sources: Int32Array, targets: Int32Array): { offsets: Int32Array; successors: Int32Array } {
+  const offsets = new Int32Array(count + 1);
+  for (let e = 0; e < sources.length; e++) {
+    offsets[sources[e] + 1]++;
+  }
+  for (let i = 0; i < count; i++) {
+    offsets[i + 1] += offsets[i];
+  }
+  const fill = offsets.slice(0, count);
+  const successors = new Int32Array(sources.length);
+  for (let e = 0; e < sources.length; e++) {
+    successors[fill[sources[e]]++] = targets[e];
+  }
+  return { offsets, successors };
+}
+
 namespace Private {
   /** Tarjan over a numbered graph, starting from nodes 0, 1, ...; components as ids. */
   export function cycles(graph: INumberedGraph, idOf: (number: number) => string): string[][] {
@@ -440,7 +461,6 @@ namespace Private {
   export function graphOfPairs(count: number, pairs: ArrayLike<number>, pairCount: number): INumberedGraph {
     const sources = new Int32Array(pairCount);
     const targets = new Int32Array(pairCount);
-    const offsets = new Int32Array(count + 1);
     const selfLoop = new Uint8Array(count);
     let known = 0;
     for (let e = 0; e < pairCount; e++) {
@@ -451,19 +471,11 @@ namespace Private {
       }
       sources[known] = source;
       targets[known++] = target;
-      offsets[source + 1]++;
       if (source === target) {
         selfLoop[source] = 1;
       }
     }
-    for (let i = 0; i < count; i++) {
-      offsets[i + 1] += offsets[i];
-    }
-    const fill = offsets.slice(0, count);
-    const successors = new Int32Array(known);
-    for (let e = 0; e < known; e++) {
-      successors[fill[sources[e]]++] = targets[e];
-    }
+    const { offsets, successors } = successorLists(count, sources.subarray(0, known), targets.subarray(0, known));
     return { count, offsets, successors, selfLoop };
   }
 

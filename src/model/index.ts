@@ -67,11 +67,11 @@ export {
 export { basename, checkRelativePattern, dirname, extname, joinRelative, normalizeMountPath, normalizeRelative, relativePath } from './paths';
 export { newId } from './ids';
 export { resolveNodeProperties, resolveParameters, getPipelineDefaults, LIST_ITEM_KEYS } from './resolve';
-export { flattenPipeline, findCycles } from './flatten';
+export { flattenPipeline, findCycles, successorLists } from './flatten';
 export type { IFlatEdge, IFlatPipeline } from './flatten';
 export { validatePipeline } from './validate';
 export type { IEffectiveProperties, IValidateOptions, IValidationReuse } from './validate';
-export { checkFiles, resolveNodeFile } from './files';
+export { checkFiles, pipelineDir, resolveInPipelineDir, resolveNodeFile } from './files';
 export { scanEnvVarReferences } from './envscan';
 export { reservedNodeEnvName, reservedParameterName } from './envnames';
 export { History } from './history';

@@ -35,6 +35,9 @@ export function extname(path: string): string {
  * above its starting point ('../x', 'a/../../x'): callers treat that as escaping the root.
  */
 export function normalizeRelative(path: string): string | null {
+  if (isNormal(path)) {
+    return path; // nearly every path: no split and join
+  }
   const out: string[] = [];
   for (const part of path.split('/')) {
     if (part === '' || part === '.') {
@@ -50,6 +53,26 @@ export function normalizeRelative(path: string): string | null {
     }
   }
   return out.join('/');
+}
+
+/** Whether splitting `path` at '/' gives no empty, '.' or '..' segment (it is already normal). */
+function isNormal(path: string): boolean {
+  // Usually no segment starts with '.' or is empty: native searches tell, without the
+  // per-character scan below (which handles '.hidden' and the like).
+  if (path.length > 0 && path.charCodeAt(0) !== 0x2e && path.charCodeAt(0) !== 0x2f && path.charCodeAt(path.length - 1) !== 0x2f && !path.includes('/.') && !path.includes('//')) {
+    return true;
+  }
+  let segment = 0;
+  for (let i = 0; i <= path.length; i++) {
+    if (i === path.length || path.charCodeAt(i) === 0x2f) {
+      const length = i - segment;
+      if (length === 0 || (path.charCodeAt(segment) === 0x2e && (length === 1 || (length === 2 && path.charCodeAt(segment + 1) === 0x2e)))) {
+        return false;
+      }
+      segment = i + 1;
+    }
+  }
+  return true;
 }
 
 /** Joins a base directory and a relative path and normalises; null if it escapes. */

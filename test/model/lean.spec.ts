@@ -2,7 +2,7 @@
  * Validation's allocation-saving shortcuts give the same answers as the plain algorithms
  * they replace (kept here as references): the check-only schema walk, copy-on-write
  * property resolution, the numbered Tarjan, per-target edge de-duplication, and the
- * in-place file-name tests.
+ * in-place file-name tests and the normal-path shortcut.
  */
 import {
   checkRelativePattern,
@@ -18,6 +18,7 @@ import {
   kindForFile,
   LIST_ITEM_KEYS,
   nodePropertiesSchema,
+  normalizeRelative,
   resolveParameters,
   validatePipeline
 } from '../../src/model';
@@ -262,6 +263,28 @@ describe('file name tests', () => {
       const lower = name.toLowerCase();
       const expected = lower.endsWith('.ipynb') ? 'notebook' : lower.endsWith('.py') ? 'python' : lower.endsWith('.r') ? 'r' : null;
       expect([name, kindForFile(name)]).toEqual([name, expected]);
+    }
+  });
+
+  it('normalizeRelative returns an already normal path as it is, and splits and joins the others as before', () => {
+    const plain = (path: string): string | null => {
+      const out: string[] = [];
+      for (const part of path.split('/')) {
+        if (part === '..') {
+          if (!out.length) {
+            return null;
+          }
+          out.pop();
+        } else if (part !== '' && part !== '.') {
+          out.push(part);
+        }
+      }
+      return out.join('/');
+    };
+    const paths = ['a.ipynb', 'dir/sub/b.py', './a', 'a/.', 'a/./b', 'a//b', 'a/', '/a', '', '.', '..', 'a/..', '../a', 'a/../../b',
+      '.hidden', 'a/.hidden/b', '..dots', 'a/...', 'a/b.', 'dir\\win.py', 'C:/x', ' a / b ', '//', 'a/b/../c/./d'];
+    for (const path of paths) {
+      expect([path, normalizeRelative(path)]).toEqual([path, plain(path)]);
     }
   });
 
